@@ -1,0 +1,131 @@
+# dicta — one non-recursive Makefile.
+#
+#   make            build libdicta (static and shared) and the two CLIs
+#   make demo       install missing packages, index corpus/, search it
+#   make check      install missing packages, run the Criterion suite
+#   make check SANITIZE=address,undefined    the same under ASan+UBSan
+#   make install PREFIX=/usr/local DESTDIR=  install binaries, library, header, dicta.pc
+#
+# Copyright (C) 2026 the dicta developers.  GPL-2.0-or-later.
+
+SHELL    := /bin/bash
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+LIBDIR   ?= $(PREFIX)/lib
+INCDIR   ?= $(PREFIX)/include
+PKGDIR   ?= $(LIBDIR)/pkgconfig
+
+VERSION  := 0.1.0
+SOMAJOR  := 0
+
+CC       ?= cc
+CXX      ?= c++
+PKGS     := xapian-core libutf8proc jansson zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread
+CRIT_CFLAGS := $(shell pkg-config --cflags criterion 2>/dev/null)
+CRIT_LIBS   := $(shell pkg-config --libs criterion 2>/dev/null)
+
+WARN     := -Wall -Wextra -Wpedantic
+OPT      ?= -O2 -g
+CFLAGS   ?=
+CXXFLAGS ?=
+LDFLAGS  ?=
+
+ifneq ($(SANITIZE),)
+BUILD    := build/san
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD    := build
+SANFLAGS :=
+endif
+
+ALL_CFLAGS   := -std=c11 -D_GNU_SOURCE $(WARN) -Werror=implicit-function-declaration $(OPT) -fPIC $(SANFLAGS) -Iinclude -Ilib $(PKG_CFLAGS) $(CFLAGS)
+ALL_CXXFLAGS := -std=c++17 $(WARN) $(OPT) -fPIC $(SANFLAGS) -Iinclude -Ilib $(PKG_CFLAGS) $(CXXFLAGS)
+ALL_LDFLAGS  := $(SANFLAGS) $(LDFLAGS)
+
+LIB_C    := $(sort $(wildcard lib/*.c))
+LIB_CXX  := lib/xapian_shim.cc
+LIB_OBJ  := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
+STATIC   := $(BUILD)/libdicta.a
+SHARED   := $(BUILD)/libdicta.so.$(VERSION)
+BINS     := $(BUILD)/dicta-index $(BUILD)/dicta-search
+TEST_SRC := $(sort $(wildcard tests/test_*.c)) tests/cli.c
+TEST_BIN := $(BUILD)/tests/run-tests
+
+.PHONY: all deps demo check clean install uninstall
+all: $(STATIC) $(SHARED) $(BINS)
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/%.o: %.c $(wildcard include/*.h lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: %.cc $(wildcard include/*.h lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) -c $< -o $@
+
+$(STATIC): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(SHARED): $(LIB_OBJ)
+	$(CXX) -shared -Wl,-soname,libdicta.so.$(SOMAJOR) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/dicta-index: $(BUILD)/indexer/main.o $(STATIC)
+	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/dicta-search: $(BUILD)/searcher/main.o $(STATIC)
+	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(TEST_BIN): $(TEST_SRC:%.c=$(BUILD)/%.o) $(STATIC) | $(BINS)
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(CRIT_LIBS) $(PKG_LIBS)
+
+$(BUILD)/tests/%.o: tests/%.c $(wildcard include/*.h lib/*.h tests/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CRIT_CFLAGS) -DDICTA_BUILD_DIR='"$(BUILD)"' -c $< -o $@
+
+# The demo: index the bundled corpus, then search it as a person would.
+DEMO_INDEX := $(BUILD)/demo-index
+demo: deps all
+	@rm -rf $(DEMO_INDEX)
+	$(BUILD)/dicta-index --index $(DEMO_INDEX) corpus
+	$(BUILD)/dicta-search --index $(DEMO_INDEX) -k 5 extradition
+	$(BUILD)/dicta-search --index $(DEMO_INDEX) -k 5 Pegasus
+
+# Tests run from the project root; CLI tests find the binaries in $(BUILD).
+# Under SANITIZE, a sanitizer report anywhere in the output (a leak found
+# when a test process exits does not fail its test) fails the check.
+SAN_ENV := ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+check: deps all $(TEST_BIN)
+ifeq ($(SANITIZE),)
+	$(TEST_BIN) --jobs 2
+else
+	@set -o pipefail; $(SAN_ENV) $(TEST_BIN) --jobs 2 2>&1 | tee $(BUILD)/tests/log
+	@if grep -qE 'Sanitizer|runtime error' $(BUILD)/tests/log; then \
+		echo "make check: sanitizer reports above" >&2; exit 1; fi
+endif
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(PKGDIR)
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
+	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/
+	ln -sf libdicta.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libdicta.so.$(SOMAJOR)
+	ln -sf libdicta.so.$(SOMAJOR) $(DESTDIR)$(LIBDIR)/libdicta.so
+	install -m 644 include/dicta.h $(DESTDIR)$(INCDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(VERSION)|' \
+		dicta.pc.in > $(DESTDIR)$(PKGDIR)/dicta.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/dicta-index $(DESTDIR)$(BINDIR)/dicta-search
+	rm -f $(DESTDIR)$(LIBDIR)/libdicta.a $(DESTDIR)$(LIBDIR)/libdicta.so*
+	rm -f $(DESTDIR)$(INCDIR)/dicta.h $(DESTDIR)$(PKGDIR)/dicta.pc
+
+clean:
+	rm -rf build

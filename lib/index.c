@@ -1,0 +1,805 @@
+/*
+ * index.c — opening an index and writing documents into it: the
+ * dicta_index_* functions of dicta.h except the ingest walk (index_path.c).
+ *
+ * A document becomes passages here.  Its text is cleaned of invalid UTF-8,
+ * analyzed once, and cut into passages on the fly (passage.h); each passage
+ * becomes one Xapian document carrying, at every word position, the folded
+ * word and (for words that are not numbers) its stem with prefix Z; boolean
+ * terms for its parent id, language, type and court, and title stems; and
+ * the values of store.h.  The first passage also carries the document
+ * record (metadata and compressed text) and the term R<id>.  Every write
+ * happens inside a Xapian transaction, so a document is committed with all
+ * its passages or not at all; the layout is written out in
+ * docs/index-format.md.
+ */
+#include <errno.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analyze.h"
+#include "error.h"
+#include "index_internal.h"
+#include "passage.h"
+#include "store.h"
+
+/* ------------------------------------------------------------- opening */
+
+/* A directory we may create an index in: missing, empty, or an index. */
+static int check_index_dir(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return errno == ENOENT ? 0 : error_set(DICTA_EIO, "%s: %s", path,
+						      strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return error_set(DICTA_EINVAL, "%s: not a directory", path);
+	char probe[4096];
+	snprintf(probe, sizeof probe, "%s/iamglass", path);
+	if (access(probe, F_OK) == 0)
+		return 0;
+	DIR *d = opendir(path);
+	if (!d)
+		return error_set(DICTA_EIO, "%s: %s", path, strerror(errno));
+	struct dirent *e;
+	int empty = 1;
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			empty = 0;
+	closedir(d);
+	if (!empty)
+		return error_set(DICTA_EINVAL,
+				 "%s: directory exists and is not a dicta index; "
+				 "refusing to write into it",
+				 path);
+	return 0;
+}
+
+static void load_langs(dicta_index *idx)
+{
+	char *v = NULL;
+	size_t len = 0;
+	idx->nlangs = 0;
+	if (shim_db_get_metadata(idx->db, META_LANGS, &v, &len) != 0 || !v)
+		return;
+	char *save = NULL;
+	for (char *t = strtok_r(v, " ", &save); t && idx->nlangs < INDEX_MAX_LANGS;
+	     t = strtok_r(NULL, " ", &save))
+		snprintf(idx->langs[idx->nlangs++], sizeof idx->langs[0], "%s", t);
+	free(v);
+}
+
+static int load_state(dicta_index *idx)
+{
+	char *fmt = NULL, *docs = NULL;
+	size_t len;
+	uint64_t passages = 0;
+	int rc = shim_db_get_metadata(idx->db, META_FORMAT, &fmt, &len);
+	if (rc == 0)
+		rc = shim_db_doccount(idx->db, &passages);
+	if (rc != 0) {
+		free(fmt);
+		return rc;
+	}
+	int fresh = (!fmt || !*fmt) && passages == 0;
+	if (!fresh && (!fmt || strcmp(fmt, STORE_FORMAT) != 0)) {
+		rc = (!fmt || !*fmt)
+			     ? error_set(DICTA_ENOTFOUND,
+					 "%s: a Xapian database, but not a dicta index",
+					 idx->path)
+			     : error_set(DICTA_ECORRUPT,
+					 "%s: index format %s, this dicta reads %s",
+					 idx->path, fmt, STORE_FORMAT);
+		free(fmt);
+		return rc;
+	}
+	free(fmt);
+	if (!fresh && shim_db_get_metadata(idx->db, META_DOCS, &docs, &len) == 0 &&
+	    docs)
+		idx->documents = strtoull(docs, NULL, 10);
+	free(docs);
+	load_langs(idx);
+	return 0;
+}
+
+int dicta_index_open(dicta_index **out, const char *path, int flags)
+{
+	*out = NULL;
+	if (!path || !*path)
+		return error_set(DICTA_EINVAL, "no index directory given");
+	int writable = (flags & DICTA_OPEN_WRITE) != 0;
+	if (writable) {
+		int rc = check_index_dir(path);
+		if (rc)
+			return rc;
+	} else {
+		struct stat st;
+		if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+			return error_set(DICTA_ENOTFOUND,
+					 "%s: no index there (create one with "
+					 "dicta-index --index %s PATH...)",
+					 path, path);
+	}
+	dicta_index *idx = calloc(1, sizeof *idx);
+	if (!idx || !(idx->path = strdup(path))) {
+		free(idx);
+		return error_set(DICTA_ENOMEM, "out of memory");
+	}
+	idx->writable = writable;
+	strcpy(idx->default_lang, "en");
+	int rc = shim_db_open(&idx->db, path, writable);
+	if (rc == DICTA_ENOTFOUND && !writable)
+		rc = error_set(DICTA_ENOTFOUND, "%s: not a dicta index (%s)", path,
+			       dicta_error_last());
+	else if (rc == DICTA_ELOCKED)
+		rc = error_set(DICTA_ELOCKED,
+			       "%s: another dicta-index is writing to this index "
+			       "(lock file %s/flintlock)",
+			       path, path);
+	if (rc == 0)
+		rc = load_state(idx);
+	if (rc != 0) {
+		dicta_index_free(idx);
+		return rc;
+	}
+	*out = idx;
+	return 0;
+}
+
+void dicta_index_free(dicta_index *idx)
+{
+	if (!idx)
+		return;
+	if (idx->in_txn)
+		(void)shim_db_cancel(idx->db);
+	shim_db_free(idx->db);
+	for (size_t i = 0; i < idx->nstemmers; i++)
+		stemmer_free(idx->stemmers[i].st);
+	strset_free(idx->variants);
+	free(idx->dirty);
+	free(idx->path);
+	free(idx);
+}
+
+int index_reopen(dicta_index *idx)
+{
+	int rc = shim_db_reopen(idx->db);
+	if (rc == 0)
+		rc = load_state(idx);
+	return rc;
+}
+
+stemmer *index_stemmer(dicta_index *idx, const char *code)
+{
+	for (size_t i = 0; i < idx->nstemmers; i++)
+		if (strcmp(idx->stemmers[i].code, code) == 0)
+			return idx->stemmers[i].st;
+	if (idx->nstemmers == INDEX_MAX_LANGS) {
+		error_set(DICTA_EINVAL, "too many languages (at most %d)",
+			  INDEX_MAX_LANGS);
+		return NULL;
+	}
+	stemmer *st = stemmer_new(code);
+	if (!st) {
+		error_set(DICTA_EINVAL, "no stemmer for language \"%s\"", code);
+		return NULL;
+	}
+	snprintf(idx->stemmers[idx->nstemmers].code,
+		 sizeof idx->stemmers[0].code, "%s", code);
+	idx->stemmers[idx->nstemmers++].st = st;
+	return st;
+}
+
+int dicta_index_set_default_lang(dicta_index *idx, const char *lang)
+{
+	const char *code = stem_lang_code(lang);
+	if (!code)
+		return error_set(DICTA_EINVAL,
+				 "unknown language \"%s\" (use an ISO 639-1 code "
+				 "such as en, es, de)",
+				 lang);
+	snprintf(idx->default_lang, sizeof idx->default_lang, "%s", code);
+	return 0;
+}
+
+static void note_lang(dicta_index *idx, const char *code)
+{
+	for (size_t i = 0; i < idx->nlangs; i++)
+		if (strcmp(idx->langs[i], code) == 0)
+			return;
+	if (idx->nlangs < INDEX_MAX_LANGS) {
+		snprintf(idx->langs[idx->nlangs++], sizeof idx->langs[0], "%s",
+			 code);
+		idx->langs_dirty = 1;
+	}
+}
+
+static int begin_batch(dicta_index *idx)
+{
+	if (!idx->writable)
+		return error_set(DICTA_EINVAL, "index opened read-only");
+	if (idx->in_txn)
+		return 0;
+	int rc = shim_db_begin(idx->db);
+	if (rc == 0)
+		idx->in_txn = 1;
+	return rc;
+}
+
+/* Give up the open batch after a failed write, so that no half document
+ * can ever be committed; the error of the write stays the message. */
+static int abort_batch(dicta_index *idx, int rc)
+{
+	char msg[1024];
+	snprintf(msg, sizeof msg, "%s", dicta_error_last());
+	if (idx->in_txn)
+		(void)shim_db_cancel(idx->db);
+	idx->in_txn = 0;
+	return error_set(rc, "%s (the uncommitted batch was discarded)", msg);
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Does the space-separated list have word? */
+static int list_has(const char *list, size_t len, const char *word)
+{
+	size_t wl = strlen(word);
+	for (size_t i = 0; i + wl <= len;) {
+		size_t j = i;
+		while (j < len && list[j] != ' ')
+			j++;
+		if (j - i == wl && !memcmp(list + i, word, wl))
+			return 1;
+		i = j + 1;
+	}
+	return 0;
+}
+
+/* Merge the (stem, word) pairs recorded since the last commit into the
+ * index's variant lists: metadata "v:<stem>" = the words, space-separated. */
+static int merge_variants(dicta_index *idx)
+{
+	qsort(idx->dirty, idx->ndirty, sizeof *idx->dirty, cmp_pair);
+	int rc = 0;
+	for (size_t i = 0; i < idx->ndirty && rc == 0;) {
+		const char *stem = idx->dirty[i];
+		char key[STORE_MAX_TERM + 8];
+		snprintf(key, sizeof key, "%s%s", META_VARIANTS, stem);
+		char *old;
+		size_t ol;
+		if ((rc = shim_db_get_metadata(idx->db, key, &old, &ol)) != 0)
+			break;
+		size_t cap = ol + 1, len = ol;
+		size_t j = i;
+		for (; j < idx->ndirty && !strcmp(idx->dirty[j], stem); j++)
+			cap += strlen(idx->dirty[j] + strlen(stem) + 1) + 1;
+		char *list = realloc(old, cap);
+		if (!list) {
+			free(old);
+			return error_set(DICTA_ENOMEM, "out of memory");
+		}
+		int changed = 0;
+		for (size_t k = i; k < j; k++) {
+			const char *word = idx->dirty[k] + strlen(stem) + 1;
+			if (list_has(list, len, word))
+				continue;
+			if (len)
+				list[len++] = ' ';
+			memcpy(list + len, word, strlen(word));
+			len += strlen(word);
+			changed = 1;
+		}
+		if (changed)
+			rc = shim_db_set_metadata(idx->db, key, list, len);
+		free(list);
+		i = j;
+	}
+	if (rc == 0)
+		idx->ndirty = 0;
+	return rc;
+}
+
+int dicta_index_commit(dicta_index *idx)
+{
+	if (!idx->writable)
+		return error_set(DICTA_EINVAL, "index opened read-only");
+	int rc = begin_batch(idx); /* a commit always writes the metadata */
+	if (rc)
+		return rc;
+	char buf[64 + INDEX_MAX_LANGS * 8];
+	rc = merge_variants(idx);
+	if (rc == 0)
+		rc = shim_db_set_metadata(idx->db, META_FORMAT, STORE_FORMAT,
+					  strlen(STORE_FORMAT));
+	int n = snprintf(buf, sizeof buf, "%llu",
+			 (unsigned long long)idx->documents);
+	if (rc == 0)
+		rc = shim_db_set_metadata(idx->db, META_DOCS, buf, (size_t)n);
+	if (rc == 0 && idx->langs_dirty) {
+		size_t off = 0;
+		buf[0] = '\0';
+		for (size_t i = 0; i < idx->nlangs; i++)
+			off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%s",
+						i ? " " : "", idx->langs[i]);
+		rc = shim_db_set_metadata(idx->db, META_LANGS, buf, off);
+	}
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	n = (int)strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (rc == 0)
+		rc = shim_db_set_metadata(idx->db, META_COMMIT, buf, (size_t)n);
+	if (rc == 0)
+		rc = shim_db_commit(idx->db);
+	if (rc != 0)
+		return abort_batch(idx, rc);
+	idx->in_txn = 0;
+	idx->langs_dirty = 0;
+	return 0;
+}
+
+int dicta_index_delete(dicta_index *idx, const char *id)
+{
+	if (!id || !*id)
+		return error_set(DICTA_EINVAL, "no document id given");
+	int rc = begin_batch(idx);
+	if (rc)
+		return rc;
+	char term[STORE_MAX_TERM + 1];
+	size_t tl = store_id_term(term, PREFIX_ID, id);
+	unsigned n = 0;
+	rc = shim_db_delete_term(idx->db, term, tl, &n);
+	if (rc)
+		return abort_batch(idx, rc);
+	if (n == 0)
+		return error_set(DICTA_ENOTFOUND, "no document with id \"%s\"", id);
+	if (idx->documents)
+		idx->documents--;
+	return 0;
+}
+
+/* -------------------------------------------------- building passages */
+
+typedef struct {
+	size_t start, end;
+	uint32_t pos, sentence, paragraph;
+	uint32_t word_off, word_len; /* the folded word, in the arena */
+	const char *stem;            /* NULL for numbers */
+	uint32_t stem_len;
+} ptok;
+
+typedef struct {
+	dicta_index *idx;
+	const dicta_document *doc;
+	const char *text; /* the cleaned text */
+	size_t text_len;
+	stemmer *st;
+	const passage_rules *rules;
+
+	ptok *toks;
+	size_t n, cap;
+	char *arena;
+	size_t alen, acap;
+	size_t cur_begin;  /* toks[0, cur_begin) is the pending passage */
+	int have_pending;
+
+	uint32_t ordinal;
+	uint32_t last_sentence, last_paragraph; /* of the last emitted token */
+	int any_emitted;
+
+	/* Terms and values every passage carries. */
+	char id_term[STORE_MAX_TERM + 1];
+	size_t id_term_len;
+	char **common;      /* boolean terms */
+	size_t *common_len;
+	size_t ncommon, capcommon;
+	char date_key[9];
+	int has_date;
+
+	shim_doc *first;   /* passage 0, added last with the record */
+	char term[STORE_MAX_TERM + 8];
+	int rc;
+} builder;
+
+static int add_common(builder *b, const char *prefix, const char *s,
+		      size_t len)
+{
+	size_t pl = strlen(prefix);
+	if (pl + len > STORE_MAX_TERM)
+		len = STORE_MAX_TERM - pl;
+	if (b->ncommon == b->capcommon) {
+		size_t cap = b->capcommon ? b->capcommon * 2 : 8;
+		char **t = realloc(b->common, cap * sizeof *t);
+		if (!t)
+			return -1;
+		b->common = t;
+		size_t *l = realloc(b->common_len, cap * sizeof *l);
+		if (!l)
+			return -1;
+		b->common_len = l;
+		b->capcommon = cap;
+	}
+	char *t = malloc(pl + len + 1);
+	if (!t)
+		return -1;
+	memcpy(t, prefix, pl);
+	memcpy(t + pl, s, len);
+	t[pl + len] = '\0';
+	for (size_t i = 0; i < b->ncommon; i++)
+		if (b->common_len[i] == pl + len && !memcmp(b->common[i], t, pl + len)) {
+			free(t);
+			return 0;
+		}
+	b->common[b->ncommon] = t;
+	b->common_len[b->ncommon++] = pl + len;
+	return 0;
+}
+
+static int add_common_folded(builder *b, const char *prefix, const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	size_t fl;
+	char *f = analyze_fold(s, strlen(s), &fl);
+	if (!f)
+		return -1;
+	int rc = add_common(b, prefix, f, fl);
+	free(f);
+	return rc;
+}
+
+static int on_title_token(const token *t, void *payload)
+{
+	builder *b = payload;
+	if (t->flags & TOK_NUMERIC)
+		return add_common(b, PREFIX_TITLE, t->text, t->len);
+	size_t sl;
+	const char *s = stemmer_stem(b->st, t->text, t->len, &sl);
+	return add_common(b, PREFIX_TITLE, s, sl);
+}
+
+static int build_common(builder *b, const char *lang)
+{
+	const dicta_document *d = b->doc;
+	b->id_term_len = store_id_term(b->id_term, PREFIX_ID, d->id);
+	if (add_common(b, b->id_term, "", 0) || add_common(b, PREFIX_LANG, lang, strlen(lang)) ||
+	    add_common_folded(b, PREFIX_TYPE, d->type) ||
+	    add_common_folded(b, PREFIX_COURT, d->court))
+		return -1;
+	if (d->title && analyze_text(d->title, strlen(d->title), on_title_token, b))
+		return -1;
+	b->has_date = d->date && store_date_key(d->date, b->date_key) == 0;
+	return 0;
+}
+
+static int add_term_at(builder *b, shim_doc *sd, const char *prefix,
+		       const char *w, size_t wl, uint32_t pos)
+{
+	size_t pl = strlen(prefix);
+	if (pl + wl > STORE_MAX_TERM)
+		return 0; /* longer than any term Xapian keeps: not searchable */
+	memcpy(b->term, prefix, pl);
+	memcpy(b->term + pl, w, wl);
+	return shim_doc_add_posting(sd, b->term, pl + wl, pos);
+}
+
+static int add_stem(builder *b, shim_doc *sd, const char *stem, size_t sl)
+{
+	if (1 + sl > STORE_MAX_TERM)
+		return 0;
+	b->term[0] = PREFIX_STEM[0];
+	memcpy(b->term + 1, stem, sl);
+	return shim_doc_add_term(sd, b->term, 1 + sl, 1);
+}
+
+/* Remember that word has stem, so that stem proximity can find the word's
+ * positions (index_format.md, "variants"). */
+static int note_variant(dicta_index *idx, const char *stem, size_t sl,
+			const char *word, size_t wl)
+{
+	if (sl + 1 + wl > STORE_MAX_TERM)
+		return 0;
+	char pair[STORE_MAX_TERM + 1];
+	memcpy(pair, stem, sl);
+	pair[sl] = '\0';
+	memcpy(pair + sl + 1, word, wl);
+	if (!idx->variants && !(idx->variants = strset_new()))
+		return -1;
+	const char *stored;
+	int r = strset_add(idx->variants, pair, sl + 1 + wl, &stored);
+	if (r <= 0)
+		return r;
+	if (idx->ndirty == idx->capdirty) {
+		size_t cap = idx->capdirty ? idx->capdirty * 2 : 1024;
+		const char **d = realloc(idx->dirty, cap * sizeof *d);
+		if (!d)
+			return -1;
+		idx->dirty = d;
+		idx->capdirty = cap;
+	}
+	idx->dirty[idx->ndirty++] = stored;
+	return 0;
+}
+
+/* Emit toks[from, to) as the next passage; `end` is its end byte. */
+static int emit(builder *b, size_t from, size_t to, size_t end)
+{
+	shim_doc *sd = shim_doc_new();
+	if (!sd)
+		return DICTA_ENOMEM;
+	int rc = 0;
+	store_struct ss = {0};
+	size_t start = b->ordinal == 0 ? 0 : (from < to ? b->toks[from].start : end);
+	uint32_t first_pos = from < to ? b->toks[from].pos : 0;
+	ss.last = first_pos;
+	for (size_t i = from; i < to && rc == 0; i++) {
+		const ptok *t = &b->toks[i];
+		const char *w = b->arena + t->word_off;
+		rc = add_term_at(b, sd, "", w, t->word_len, t->pos);
+		if (rc == 0 && t->stem)
+			rc = add_stem(b, sd, t->stem, t->stem_len);
+		if (rc == 0 && (!b->any_emitted || t->sentence != b->last_sentence))
+			rc = store_struct_add(&ss, t->pos,
+					      !b->any_emitted ||
+						      t->paragraph != b->last_paragraph);
+		b->last_sentence = t->sentence;
+		b->last_paragraph = t->paragraph;
+		b->any_emitted = 1;
+	}
+	for (size_t i = 0; i < b->ncommon && rc == 0; i++)
+		rc = shim_doc_add_term(sd, b->common[i], b->common_len[i], 0);
+	char u[16];
+	store_put_u32(u, b->ordinal);
+	if (rc == 0)
+		rc = shim_doc_set_value(sd, SLOT_ORDINAL, u, 4);
+	store_put_u32(u, (uint32_t)start);
+	store_put_u32(u + 4, (uint32_t)end);
+	store_put_u32(u + 8, first_pos);
+	store_put_u32(u + 12, (uint32_t)(to - from));
+	if (rc == 0)
+		rc = shim_doc_set_value(sd, SLOT_RANGE, u, 16);
+	if (rc == 0)
+		rc = shim_doc_set_value(sd, SLOT_PARENT, b->doc->id,
+					strlen(b->doc->id));
+	if (rc == 0 && b->has_date)
+		rc = shim_doc_set_value(sd, SLOT_DATE, b->date_key, 8);
+	if (rc == 0 && ss.len)
+		rc = shim_doc_set_value(sd, SLOT_STRUCT, ss.buf, ss.len);
+	free(ss.buf);
+	if (rc == 0 && b->ordinal == 0) {
+		b->first = sd; /* completed by finish() */
+		b->ordinal++;
+		b->idx->passages_added++;
+		return 0;
+	}
+	if (rc == 0)
+		rc = shim_db_add(b->idx->db, sd, NULL);
+	shim_doc_free(sd);
+	b->ordinal++;
+	b->idx->passages_added++;
+	return rc;
+}
+
+/* Emit the pending passage and drop its tokens from the buffers. */
+static int flush_pending(builder *b)
+{
+	if (!b->have_pending)
+		return 0;
+	size_t k = b->cur_begin;
+	size_t next = k < b->n ? b->toks[k].start : b->text_len;
+	int rc = emit(b, 0, k, passage_end_before(b->text, next));
+	if (rc)
+		return rc;
+	if (k < b->n) {
+		uint32_t shift = b->toks[k].word_off;
+		memmove(b->arena, b->arena + shift, b->alen - shift);
+		b->alen -= shift;
+		memmove(b->toks, b->toks + k, (b->n - k) * sizeof *b->toks);
+		b->n -= k;
+		for (size_t i = 0; i < b->n; i++)
+			b->toks[i].word_off -= shift;
+	} else {
+		b->n = 0;
+		b->alen = 0;
+	}
+	b->cur_begin = 0;
+	b->have_pending = 0;
+	return 0;
+}
+
+static int on_doc_token(const token *t, void *payload)
+{
+	builder *b = payload;
+	size_t cur_words = b->n - b->cur_begin;
+	if (cur_words) {
+		const ptok *last = &b->toks[b->n - 1];
+		if (passage_should_cut(b->rules, (uint32_t)cur_words,
+				       t->paragraph != last->paragraph,
+				       t->sentence != last->sentence)) {
+			if ((b->rc = flush_pending(b)) != 0)
+				return 1;
+			b->have_pending = 1;
+			b->cur_begin = b->n;
+		}
+	}
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 512;
+		ptok *p = realloc(b->toks, cap * sizeof *p);
+		if (!p)
+			goto nomem;
+		b->toks = p;
+		b->cap = cap;
+	}
+	if (b->alen + t->len > b->acap) {
+		size_t cap = b->acap ? b->acap * 2 : 4096;
+		while (cap < b->alen + t->len)
+			cap *= 2;
+		char *a = realloc(b->arena, cap);
+		if (!a)
+			goto nomem;
+		b->arena = a;
+		b->acap = cap;
+	}
+	ptok *p = &b->toks[b->n++];
+	p->start = t->start;
+	p->end = t->end;
+	p->pos = t->pos;
+	p->sentence = t->sentence;
+	p->paragraph = t->paragraph;
+	p->word_off = (uint32_t)b->alen;
+	p->word_len = (uint32_t)t->len;
+	memcpy(b->arena + b->alen, t->text, t->len);
+	b->alen += t->len;
+	p->stem = NULL;
+	p->stem_len = 0;
+	if (!(t->flags & TOK_NUMERIC)) {
+		size_t sl;
+		p->stem = stemmer_stem(b->st, t->text, t->len, &sl);
+		if (!p->stem)
+			goto nomem;
+		p->stem_len = (uint32_t)sl;
+		if (note_variant(b->idx, p->stem, sl, t->text, t->len) != 0)
+			goto nomem;
+	}
+	return 0;
+nomem:
+	b->rc = error_set(DICTA_ENOMEM, "out of memory indexing \"%s\"",
+			  b->doc->id);
+	return 1;
+}
+
+/* Emit what is left, then add passage 0 with the document record. */
+static int finish(builder *b, const char *lang, uint64_t hash)
+{
+	int rc = 0;
+	size_t cur_words = b->n - b->cur_begin;
+	if (b->have_pending && cur_words &&
+	    passage_should_merge_tail(b->rules, (uint32_t)b->cur_begin,
+				      (uint32_t)cur_words)) {
+		rc = emit(b, 0, b->n, passage_end_before(b->text, b->text_len));
+	} else {
+		rc = flush_pending(b);
+		if (rc == 0 && (b->n > 0 || b->ordinal == 0))
+			rc = emit(b, 0, b->n, passage_end_before(b->text, b->text_len));
+	}
+	if (rc)
+		return rc;
+	const dicta_document *d = b->doc;
+	store_record r = {
+		.id = (char *)d->id, .title = (char *)d->title,
+		.date = (char *)d->date, .type = (char *)d->type,
+		.court = (char *)d->court, .citation = (char *)d->citation,
+		.lang = (char *)lang, .source = (char *)d->source,
+		.meta_json = (char *)d->meta_json, .hash = hash,
+		.npassages = b->ordinal, .text = (char *)b->text,
+		.text_len = b->text_len,
+	};
+	char *data;
+	size_t dlen;
+	rc = store_record_encode(&r, &data, &dlen);
+	if (rc)
+		return rc;
+	char rterm[STORE_MAX_TERM + 1];
+	size_t rl = store_id_term(rterm, PREFIX_RECORD, d->id);
+	rc = shim_doc_set_data(b->first, data, dlen);
+	free(data);
+	if (rc == 0)
+		rc = shim_doc_add_term(b->first, rterm, rl, 0);
+	if (rc == 0)
+		rc = shim_db_add(b->idx->db, b->first, NULL);
+	return rc;
+}
+
+static void builder_free(builder *b)
+{
+	free(b->toks);
+	free(b->arena);
+	for (size_t i = 0; i < b->ncommon; i++)
+		free(b->common[i]);
+	free(b->common);
+	free(b->common_len);
+	shim_doc_free(b->first);
+}
+
+static uint64_t doc_hash(const dicta_document *d, const char *text,
+			 size_t len)
+{
+	const char *f[] = {d->id, d->title, d->date, d->type, d->court,
+			   d->citation, d->lang, d->meta_json};
+	uint64_t h = STORE_HASH_INIT;
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		if (f[i])
+			h = store_hash(h, f[i], strlen(f[i]));
+		h = store_hash(h, "\x1f", 1);
+	}
+	return store_hash(h, text, len);
+}
+
+int dicta_index_add(dicta_index *idx, const dicta_document *doc)
+{
+	if (!doc || !doc->id || !*doc->id)
+		return error_set(DICTA_EINVAL, "document without an id");
+	if (!doc->text && doc->text_len)
+		return error_set(DICTA_EINVAL, "%s: document without text", doc->id);
+	const char *lang = idx->default_lang;
+	if (doc->lang && *doc->lang) {
+		lang = stem_lang_code(doc->lang);
+		if (!lang)
+			return error_set(DICTA_EINVAL,
+					 "%s: unknown language \"%s\"", doc->id,
+					 doc->lang);
+	}
+	stemmer *st = index_stemmer(idx, lang);
+	if (!st)
+		return DICTA_EINVAL;
+	size_t tl;
+	char *text = utf8_sanitize(doc->text ? doc->text : "", doc->text_len,
+				   &tl, NULL);
+	if (!text)
+		return error_set(DICTA_ENOMEM, "out of memory");
+	int rc = begin_batch(idx);
+	if (rc) {
+		free(text);
+		return rc;
+	}
+	builder b = {0};
+	b.idx = idx;
+	b.doc = doc;
+	b.text = text;
+	b.text_len = tl;
+	b.st = st;
+	b.rules = &passage_default_rules;
+	if (build_common(&b, lang) != 0) {
+		rc = error_set(DICTA_ENOMEM, "out of memory");
+		goto out;
+	}
+	unsigned replaced = 0;
+	rc = shim_db_delete_term(idx->db, b.id_term, b.id_term_len, &replaced);
+	if (rc)
+		goto fail;
+	if (analyze_text(text, tl, on_doc_token, &b) != 0) {
+		rc = b.rc ? b.rc : error_set(DICTA_ENOMEM, "out of memory");
+		goto fail;
+	}
+	rc = finish(&b, lang, doc_hash(doc, text, tl));
+	if (rc)
+		goto fail;
+	if (!replaced)
+		idx->documents++;
+	note_lang(idx, lang);
+	goto out;
+fail:
+	rc = abort_batch(idx, rc);
+out:
+	builder_free(&b);
+	free(text);
+	return rc;
+}

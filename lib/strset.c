@@ -1,0 +1,136 @@
+/*
+ * strset.c — the string set of strset.h.  Written here rather than taken
+ * from a library because all it needs is insert-and-test on short strings
+ * with stable pointers, which glibc's hsearch (fixed size, one table per
+ * process) does not give and which is a few dozen lines.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strset.h"
+
+#define CHUNK (64 * 1024)
+
+typedef struct chunk {
+	struct chunk *next;
+	size_t used, cap;
+	char data[];
+} chunk;
+
+typedef struct {
+	const char *str;
+	size_t len;
+	uint64_t hash;
+} slot;
+
+struct strset {
+	slot *slots;
+	size_t cap, n; /* cap is a power of two */
+	chunk *chunks;
+};
+
+static uint64_t fnv1a(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+strset *strset_new(void)
+{
+	strset *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->cap = 1024;
+	s->slots = calloc(s->cap, sizeof *s->slots);
+	if (!s->slots) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void strset_free(strset *s)
+{
+	if (!s)
+		return;
+	for (chunk *c = s->chunks, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(s->slots);
+	free(s);
+}
+
+size_t strset_count(const strset *s)
+{
+	return s->n;
+}
+
+static char *arena_copy(strset *s, const char *str, size_t len)
+{
+	chunk *c = s->chunks;
+	if (!c || c->cap - c->used < len + 1) {
+		size_t cap = len + 1 > CHUNK ? len + 1 : CHUNK;
+		c = malloc(sizeof *c + cap);
+		if (!c)
+			return NULL;
+		c->used = 0;
+		c->cap = cap;
+		c->next = s->chunks;
+		s->chunks = c;
+	}
+	char *p = c->data + c->used;
+	memcpy(p, str, len);
+	p[len] = '\0';
+	c->used += len + 1;
+	return p;
+}
+
+static int grow(strset *s)
+{
+	size_t cap = s->cap * 2;
+	slot *slots = calloc(cap, sizeof *slots);
+	if (!slots)
+		return -1;
+	for (size_t i = 0; i < s->cap; i++) {
+		if (!s->slots[i].str)
+			continue;
+		size_t j = s->slots[i].hash & (cap - 1);
+		while (slots[j].str)
+			j = (j + 1) & (cap - 1);
+		slots[j] = s->slots[i];
+	}
+	free(s->slots);
+	s->slots = slots;
+	s->cap = cap;
+	return 0;
+}
+
+int strset_add(strset *s, const char *str, size_t len, const char **stored)
+{
+	uint64_t h = fnv1a(str, len);
+	size_t j = h & (s->cap - 1);
+	for (; s->slots[j].str; j = (j + 1) & (s->cap - 1)) {
+		slot *e = &s->slots[j];
+		if (e->hash == h && e->len == len && !memcmp(e->str, str, len)) {
+			if (stored)
+				*stored = e->str;
+			return 0;
+		}
+	}
+	char *copy = arena_copy(s, str, len);
+	if (!copy)
+		return -1;
+	s->slots[j] = (slot){copy, len, h};
+	s->n++;
+	if (stored)
+		*stored = copy;
+	if (s->n * 4 >= s->cap * 3 && grow(s) != 0)
+		return -1;
+	return 1;
+}

@@ -1,0 +1,148 @@
+/*
+ * xapian_shim.h — the C face of the one C++ file.  It wraps exactly the parts
+ * of Xapian that dicta uses (databases, documents, queries, enquire) in opaque
+ * handles.  No exception crosses it: every function catches everything, maps
+ * the Xapian exception to a DICTA_E* code, keeps the exception's description
+ * as the message (dicta_error_last()), and returns that code (or NULL).
+ *
+ * The shim holds no dicta logic: term names, value slots and record formats
+ * are decided by the C callers (index.c, search.c, store.c).
+ */
+#ifndef DICTA_XAPIAN_SHIM_H
+#define DICTA_XAPIAN_SHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct shim_db shim_db;
+typedef struct shim_doc shim_doc;
+typedef struct shim_query shim_query;
+typedef struct shim_mset shim_mset;
+
+/* ---- databases */
+
+/* Open a Xapian database.  writable: create it if missing, take the write
+ * lock (DICTA_ELOCKED if held).  Read-only: DICTA_ENOTFOUND if missing. */
+int shim_db_open(shim_db **out, const char *path, int writable);
+void shim_db_free(shim_db *db);
+
+/* Re-read a read-only database at its latest commit. */
+int shim_db_reopen(shim_db *db);
+
+/* Transactions on a writable database: nothing between begin and commit is
+ * visible to readers or survives a crash until commit returns 0. */
+int shim_db_begin(shim_db *db);
+int shim_db_commit(shim_db *db);
+int shim_db_cancel(shim_db *db);
+
+/* Add a document; *docid_out (may be NULL) receives its id. */
+int shim_db_add(shim_db *db, const shim_doc *doc, unsigned *docid_out);
+
+/* Delete every document indexed by term; *count_out (may be NULL) receives
+ * how many there were (counted before deleting). */
+int shim_db_delete_term(shim_db *db, const char *term, size_t len,
+			unsigned *count_out);
+
+/* Up to max docids of the documents indexed by term, ascending.  *n_out
+ * receives how many were written. */
+int shim_db_postings(shim_db *db, const char *term, size_t len,
+		     unsigned *docids, size_t max, size_t *n_out);
+
+/* Term frequency (documents containing term), 0 if absent. */
+int shim_db_termfreq(shim_db *db, const char *term, size_t len,
+		     uint64_t *out);
+
+/* Document count and the number of distinct terms with a prefix (all terms
+ * for prefix ""). */
+int shim_db_doccount(shim_db *db, uint64_t *out);
+int shim_db_count_terms(shim_db *db, const char *prefix, uint64_t *out);
+
+/* User metadata: get into a malloc'd buffer (NULL, length 0 if unset). */
+int shim_db_get_metadata(shim_db *db, const char *key, char **out,
+			 size_t *len_out);
+int shim_db_set_metadata(shim_db *db, const char *key, const char *value,
+			 size_t len);
+
+/* A stored value of document docid: malloc'd copy in *out (may be empty). */
+int shim_db_get_value(shim_db *db, unsigned docid, unsigned slot, char **out,
+		      size_t *len_out);
+/* The data of document docid: malloc'd copy in *out. */
+int shim_db_get_data(shim_db *db, unsigned docid, char **out,
+		     size_t *len_out);
+
+/* ---- documents under construction */
+
+shim_doc *shim_doc_new(void);
+void shim_doc_free(shim_doc *doc);
+/* A term at a position (wdf + 1). */
+int shim_doc_add_posting(shim_doc *doc, const char *term, size_t len,
+			 uint32_t pos);
+/* A term without position, adding wdfinc to its wdf (0 for a boolean term). */
+int shim_doc_add_term(shim_doc *doc, const char *term, size_t len,
+		      unsigned wdfinc);
+int shim_doc_set_value(shim_doc *doc, unsigned slot, const char *v,
+		       size_t len);
+int shim_doc_set_data(shim_doc *doc, const char *data, size_t len);
+
+/* ---- queries: immutable trees, built bottom-up.  A combining function
+ * copies what it needs; the caller still frees its operands.  NULL is
+ * returned on ENOMEM (message set). */
+
+enum shim_op {
+	SHIM_OR,        /* any, scores add up */
+	SHIM_AND,       /* all */
+	SHIM_AND_NOT,   /* first, but none of the others */
+	SHIM_FILTER,    /* first, restricted to the others without scoring them */
+	SHIM_AND_MAYBE, /* first; the others only add to its score */
+	SHIM_SYNONYM,   /* any, scored as if one term */
+	SHIM_PHRASE,    /* in order, within window (0 = adjacent) */
+	SHIM_NEAR       /* any order, within window */
+};
+
+shim_query *shim_query_term(const char *term, size_t len, unsigned wqf,
+			    unsigned pos);
+shim_query *shim_query_combine(enum shim_op op, shim_query *const *subs,
+			       size_t n, unsigned window);
+/* Documents whose value in slot lies in [lo, hi] (bytewise); a NULL bound is
+ * open. */
+shim_query *shim_query_value_range(unsigned slot, const char *lo,
+				   const char *hi);
+/* The same query with its weights multiplied by factor (0 = boolean). */
+shim_query *shim_query_scale(const shim_query *q, double factor);
+/* Every term starting with prefix, OR'd (SYNONYM when synonym != 0); at most
+ * max_expansion terms: a larger expansion makes shim_search() fail with
+ * DICTA_EQUERY. */
+shim_query *shim_query_wildcard(const char *prefix, unsigned max_expansion,
+				int synonym);
+shim_query *shim_query_match_all(void);
+void shim_query_free(shim_query *q);
+/* Xapian's description of a query (malloc'd), for debugging and tests. */
+char *shim_query_describe(const shim_query *q);
+
+/* ---- matching */
+
+typedef struct {
+	int collapse_slot;      /* -1 for none */
+	unsigned collapse_max;  /* passages kept per collapse key */
+	double bm25_k1, bm25_b; /* BM25 parameters */
+	int sort_slot;          /* -1 = relevance; else by value then relevance */
+	int sort_reverse;       /* with sort_slot: descending */
+	unsigned time_limit_ms; /* 0 = none */
+} shim_search_opts;
+
+int shim_search(shim_mset **out, shim_db *db, const shim_query *q,
+		unsigned offset, unsigned count, const shim_search_opts *opts);
+void shim_mset_free(shim_mset *m);
+size_t shim_mset_size(const shim_mset *m);
+uint64_t shim_mset_estimated(const shim_mset *m);
+unsigned shim_mset_docid(const shim_mset *m, size_t i);
+double shim_mset_weight(const shim_mset *m, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
