@@ -32,11 +32,13 @@ CFLAGS   ?=
 CXXFLAGS ?=
 LDFLAGS  ?=
 
+# BUILDROOT lets two people build in one tree without sharing objects.
+BUILDROOT ?= build
 ifneq ($(SANITIZE),)
-BUILD    := build/san
+BUILD    := $(BUILDROOT)/san
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 else
-BUILD    := build
+BUILD    := $(BUILDROOT)
 SANFLAGS :=
 endif
 
@@ -128,4 +130,4 @@ uninstall:
 	rm -f $(DESTDIR)$(INCDIR)/dicta.h $(DESTDIR)$(PKGDIR)/dicta.pc
 
 clean:
-	rm -rf build
+	rm -rf $(BUILDROOT)

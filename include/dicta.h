@@ -156,12 +156,22 @@ int dicta_index_add_path(dicta_index *idx, const char *path,
 
 /* ------------------------------------------------------------- search */
 
+/* Result order. */
+#define DICTA_SORT_RELEVANCE 0 /* best passage first (default) */
+#define DICTA_SORT_DATE 1      /* newest document date first, then relevance;
+				* documents without a date last */
+/* What a result is. */
+#define DICTA_UNIT_DOCUMENT 0  /* a document with its best passages (default) */
+#define DICTA_UNIT_PASSAGE 1   /* one passage; a document may appear again */
+
 #define DICTA_SEARCH_OPTIONS_VERSION 1
 typedef struct {
 	int version;
-	size_t k;          /* documents to return (default 10) */
-	size_t offset;     /* documents to skip (default 0) */
+	size_t k;          /* results to return (default 10) */
+	size_t offset;     /* results to skip (default 0) */
 	size_t passages;   /* best passages per document (default 1) */
+	int sort;          /* DICTA_SORT_* */
+	int unit;          /* DICTA_UNIT_* */
 } dicta_search_options;
 
 int dicta_search_options_init(dicta_search_options *opts);

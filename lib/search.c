@@ -187,8 +187,15 @@ static int run_once(dicta_results *res, dicta_index *idx, const shim_query *q,
 		    const query_terms *qt, const dicta_search_options *o)
 {
 	shim_search_opts so = base_opts();
-	so.collapse_slot = SLOT_PARENT;
-	so.collapse_max = 1;
+	if (o->unit == DICTA_UNIT_DOCUMENT) {
+		so.collapse_slot = SLOT_PARENT;
+		so.collapse_max = 1;
+	}
+	if (o->sort == DICTA_SORT_DATE) {
+		so.sort_slot = SLOT_DATE;
+		so.sort_reverse = 1;
+	}
+	size_t npassages = o->unit == DICTA_UNIT_DOCUMENT ? o->passages : 1;
 	shim_mset *m;
 	int rc = shim_search(&m, idx->db, q, (unsigned)o->offset, (unsigned)o->k, &so);
 	if (rc)
@@ -200,7 +207,7 @@ static int run_once(dicta_results *res, dicta_index *idx, const shim_query *q,
 		rc = error_set(DICTA_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		rc = fill_hit(&res->hits[i], idx, q, shim_mset_docid(m, i),
-			      shim_mset_weight(m, i), o->passages, qt);
+			      shim_mset_weight(m, i), npassages, qt);
 		res->n = i + 1;
 	}
 	shim_mset_free(m);
@@ -235,6 +242,10 @@ int dicta_search_run(dicta_results **out, dicta_index *idx, const char *query,
 		return error_set(DICTA_EINVAL,
 				 "passages per document must be between 1 and %d",
 				 MAX_PASSAGES);
+	if (o.sort != DICTA_SORT_RELEVANCE && o.sort != DICTA_SORT_DATE)
+		return error_set(DICTA_EINVAL, "unknown sort order %d", o.sort);
+	if (o.unit != DICTA_UNIT_DOCUMENT && o.unit != DICTA_UNIT_PASSAGE)
+		return error_set(DICTA_EINVAL, "unknown result unit %d", o.unit);
 	if (o.offset > 1000000)
 		return error_set(DICTA_EINVAL, "offset must be at most 1000000");
 	shim_query *q;

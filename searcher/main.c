@@ -23,6 +23,10 @@ static const char usage[] =
 	"      --offset N           skip the first N documents (default 0)\n"
 	"  -p, --passages N         best passages per document (default 1)\n"
 	"  -f, --format text|json   output format (default text)\n"
+	"      --sort relevance|date  order of results (default relevance;\n"
+	"                           date: newest first)\n"
+	"      --unit doc|passage   a result is a document with its best passages\n"
+	"                           (default) or a single passage\n"
 	"      --color[=WHEN]       highlight with bold: never, always or auto (default)\n"
 	"  -h, --help               this help\n"
 	"\n"
@@ -44,7 +48,7 @@ static int parse_size(const char *opt, const char *arg, size_t *out)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_OFFSET = 256, OPT_COLOR };
+	enum { OPT_OFFSET = 256, OPT_COLOR, OPT_SORT, OPT_UNIT };
 	static const struct option longopts[] = {
 		{"index", required_argument, 0, 'i'},
 		{"passages", required_argument, 0, 'p'},
@@ -52,6 +56,8 @@ int main(int argc, char **argv)
 		{"format", required_argument, 0, 'f'},
 		{"color", optional_argument, 0, OPT_COLOR},
 		{"colour", optional_argument, 0, OPT_COLOR},
+		{"sort", required_argument, 0, OPT_SORT},
+		{"unit", required_argument, 0, OPT_UNIT},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0}};
 	const char *index_dir = NULL, *format = "text", *color = "auto";
@@ -66,6 +72,26 @@ int main(int argc, char **argv)
 		case OPT_OFFSET: if (parse_size("--offset", optarg, &so.offset)) return 2; break;
 		case 'f': format = optarg; break;
 		case OPT_COLOR: color = optarg ? optarg : "always"; break;
+		case OPT_SORT:
+			if (strcmp(optarg, "relevance") == 0)
+				so.sort = DICTA_SORT_RELEVANCE;
+			else if (strcmp(optarg, "date") == 0)
+				so.sort = DICTA_SORT_DATE;
+			else {
+				fprintf(stderr, "dicta-search: --sort takes relevance or date, not \"%s\"\n", optarg);
+				return 2;
+			}
+			break;
+		case OPT_UNIT:
+			if (strcmp(optarg, "doc") == 0 || strcmp(optarg, "document") == 0)
+				so.unit = DICTA_UNIT_DOCUMENT;
+			else if (strcmp(optarg, "passage") == 0)
+				so.unit = DICTA_UNIT_PASSAGE;
+			else {
+				fprintf(stderr, "dicta-search: --unit takes doc or passage, not \"%s\"\n", optarg);
+				return 2;
+			}
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
