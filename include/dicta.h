@@ -110,7 +110,9 @@ int dicta_index_delete(dicta_index *idx, const char *id);
 /* Make every change since the last commit durable and visible, atomically. */
 int dicta_index_commit(dicta_index *idx);
 
-/* Set the language used for documents that do not name one (default "en"). */
+/* Set the language of documents that do not name one: an ISO 639-1 code,
+ * or "auto" (the default) to guess it from the text among en, es, de, fr,
+ * it, pt and nl, falling back to English when no language stands out. */
 int dicta_index_set_default_lang(dicta_index *idx, const char *lang);
 
 /* ------------------------------------------------------------- ingest */
@@ -121,8 +123,9 @@ typedef struct {
 	uint64_t documents;   /* documents added */
 	uint64_t passages;    /* passages indexed */
 	uint64_t skipped;     /* files or lines skipped */
-	uint64_t bytes;       /* bytes of input read */
+	uint64_t bytes;       /* bytes of input files read (compressed for .gz) */
 	uint64_t total_bytes; /* bytes of all input files (known after the scan) */
+	uint64_t text_bytes;  /* bytes of document text indexed */
 } dicta_ingest_stats;
 
 #define DICTA_INGEST_OPTIONS_VERSION 1

@@ -21,7 +21,9 @@ static const char usage[] =
 	"creating it if needed.  A document already in the index (same id) is replaced.\n"
 	"\n"
 	"  -i, --index DIR        the index directory (required)\n"
-	"  -l, --lang CODE        language of documents that do not name one (default en)\n"
+	"  -l, --lang CODE|auto   language of documents that do not name one: an ISO\n"
+	"                         639-1 code, or auto (default) to guess it from the\n"
+	"                         text (en, es, de, fr, it, pt, nl; else en)\n"
 	"      --commit-every N   commit after every N documents (default 10000)\n"
 	"  -q, --quiet            no progress line and no summary\n"
 	"  -h, --help             this help\n"
@@ -68,13 +70,15 @@ static void on_progress(const dicta_ingest_stats *s, void *payload)
 	if (!u->tty || t - u->last < 0.25)
 		return;
 	u->last = t;
-	double secs = t - u->t0, mb = (double)s->bytes / 1e6;
+	double secs = t - u->t0, mb = (double)s->text_bytes / 1e6;
 	double rate = secs > 0 ? mb / secs : 0;
-	fprintf(stderr, "\r\033[K%llu documents, %llu passages, %.1f MB, %.1f MB/s",
+	fprintf(stderr, "\r\033[K%llu documents, %llu passages, %.1f MB of text, %.1f MB/s",
 		(unsigned long long)s->documents, (unsigned long long)s->passages,
 		mb, rate);
-	if (s->total_bytes > s->bytes && rate > 0) {
-		double eta = ((double)(s->total_bytes - s->bytes) / 1e6) / rate;
+	/* The ETA goes by input bytes read, which is what total_bytes counts. */
+	double in_rate = secs > 0 ? (double)s->bytes / secs : 0;
+	if (s->total_bytes > s->bytes && in_rate > 0) {
+		double eta = (double)(s->total_bytes - s->bytes) / in_rate;
 		fprintf(stderr, ", ETA %d:%02d", (int)eta / 60, (int)eta % 60);
 	}
 	u->line_open = 1;
@@ -154,11 +158,11 @@ int main(int argc, char **argv)
 		dicta_index_free(idx);
 		return 1;
 	}
-	double secs = now() - u.t0, mb = (double)st.bytes / 1e6;
+	double secs = now() - u.t0, mb = (double)st.text_bytes / 1e6;
 	if (!quiet)
 		fprintf(stderr,
 			"indexed %llu documents (%llu passages) from %llu files: "
-			"%.2f MB in %.2f s (%.1f MB/s); %llu skipped\n",
+			"%.2f MB of text in %.2f s (%.1f MB/s); %llu skipped\n",
 			(unsigned long long)st.documents, (unsigned long long)st.passages,
 			(unsigned long long)st.files, mb, secs, secs > 0 ? mb / secs : 0.0,
 			(unsigned long long)st.skipped);

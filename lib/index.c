@@ -25,6 +25,7 @@
 #include "analyze.h"
 #include "error.h"
 #include "index_internal.h"
+#include "langid.h"
 #include "passage.h"
 #include "store.h"
 
@@ -132,6 +133,7 @@ int dicta_index_open(dicta_index **out, const char *path, int flags)
 	}
 	idx->writable = writable;
 	strcpy(idx->default_lang, "en");
+	idx->guess_lang = 1;
 	int rc = shim_db_open(&idx->db, path, writable);
 	if (rc == DICTA_ENOTFOUND && !writable)
 		rc = error_set(DICTA_ENOTFOUND, "%s: not a dicta index (%s)", path,
@@ -197,6 +199,10 @@ stemmer *index_stemmer(dicta_index *idx, const char *code)
 
 int dicta_index_set_default_lang(dicta_index *idx, const char *lang)
 {
+	if (lang && strcmp(lang, "auto") == 0) {
+		idx->guess_lang = 1;
+		return 0;
+	}
 	const char *code = stem_lang_code(lang);
 	if (!code)
 		return error_set(DICTA_EINVAL,
@@ -204,6 +210,7 @@ int dicta_index_set_default_lang(dicta_index *idx, const char *lang)
 				 "such as en, es, de)",
 				 lang);
 	snprintf(idx->default_lang, sizeof idx->default_lang, "%s", code);
+	idx->guess_lang = 0;
 	return 0;
 }
 
@@ -756,6 +763,10 @@ int dicta_index_add(dicta_index *idx, const dicta_document *doc)
 			return error_set(DICTA_EINVAL,
 					 "%s: unknown language \"%s\"", doc->id,
 					 doc->lang);
+	} else if (idx->guess_lang && doc->text) {
+		const char *g = langid_guess(doc->text, doc->text_len);
+		if (g && stem_lang_known(g))
+			lang = g;
 	}
 	stemmer *st = index_stemmer(idx, lang);
 	if (!st)

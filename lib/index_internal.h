@@ -23,7 +23,8 @@ struct dicta_index {
 	int in_txn;             /* a batch is open (writer) */
 	uint64_t documents;     /* document count, kept up to date by writers */
 	uint64_t passages_added; /* passages written through this handle */
-	char default_lang[8];
+	char default_lang[8];   /* for documents without lang, when not guessed */
+	int guess_lang;         /* guess the language of such documents */
 	/* Stemmers by language code, created on first use. */
 	struct {
 		char code[8];

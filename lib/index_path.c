@@ -15,6 +15,9 @@ typedef struct {
 	const dicta_ingest_options *opts;
 	dicta_ingest_stats *stats;
 	uint64_t since_commit;
+	uint64_t files_bytes; /* bytes of the files finished */
+	uint64_t passages_base;   /* stats->passages at the start */
+	uint64_t added_base;      /* the writer's passage count at the start */
 	int rc; /* a fatal error from the writer */
 } walk_state;
 
@@ -49,6 +52,10 @@ static int on_doc(const ingest_doc *d, void *payload)
 		return 1;
 	}
 	w->stats->documents++;
+	w->stats->text_bytes += d->text_len;
+	w->stats->passages = w->passages_base + w->idx->passages_added - w->added_base;
+	if (d->offset)
+		w->stats->bytes = w->files_bytes + d->offset;
 	if (w->opts && w->opts->commit_every &&
 	    ++w->since_commit >= w->opts->commit_every) {
 		if ((rc = dicta_index_commit(w->idx)) != 0) {
@@ -76,7 +83,8 @@ static void on_file(const char *path, uint64_t bytes, void *payload)
 	(void)path;
 	walk_state *w = payload;
 	w->stats->files++;
-	w->stats->bytes += bytes;
+	w->files_bytes += bytes;
+	w->stats->bytes = w->files_bytes;
 	progress(w);
 }
 
@@ -94,14 +102,14 @@ int dicta_index_add_path(dicta_index *idx, const char *path,
 {
 	if (!idx->writable)
 		return error_set(DICTA_EINVAL, "index opened read-only");
-	walk_state w = {idx, opts, stats, 0, 0};
-	uint64_t passages_before = idx->passages_added;
+	walk_state w = {idx, opts, stats, 0, stats->bytes, stats->passages,
+			idx->passages_added, 0};
 	stats->total_bytes += ingest_total_bytes(path);
 	ingest_callbacks cb = {on_doc, on_skip, on_file, &w};
 	int rc = ingest_path(path, &cb);
 	if (w.rc)
 		return w.rc;
-	stats->passages += idx->passages_added - passages_before;
+	stats->passages = w.passages_base + idx->passages_added - w.added_base;
 	if (rc < 0)
 		return DICTA_ENOTFOUND; /* the message was set by ingest_path */
 	progress(&w);

@@ -23,6 +23,8 @@ typedef struct {
 	const char *meta_json; /* unknown fields as a JSON object, or NULL */
 	const char *text;      /* not NUL-terminated in general */
 	size_t text_len;
+	uint64_t offset;       /* bytes of its file read so far (compressed
+				* bytes for .gz), for progress; 0 if unknown */
 } ingest_doc;
 
 /* Called for each document; the strings are valid only during the call.

@@ -157,6 +157,7 @@ typedef struct {
 	const ingest_file *f;
 	id_set ids;
 	int seen_text;	/* a non-blank line was read */
+	gzFile gz;	/* for the progress offset of each document */
 } reader;
 
 static const char *json_kind(const json_t *v)
@@ -297,6 +298,10 @@ static int do_line(reader *r, const char *s, size_t n, long lineno)
 		if (i != INGEST_F_ID && *slot && !**slot)
 			*slot = NULL;	/* "title": "" is no title */
 	}
+	if (r->gz) {
+		z_off_t off = gzoffset(r->gz);
+		doc.offset = off > 0 ? (uint64_t)off : 0;
+	}
 	if (f->cb->on_doc)
 		rc = f->cb->on_doc(&doc, f->cb->payload);
 	goto out;
@@ -317,7 +322,7 @@ out:
 
 int ingest_read_jsonl(const ingest_file *f)
 {
-	reader r = { f, { NULL, 0, 0, NULL, 0, 0 }, 0 };
+	reader r = { f, { NULL, 0, 0, NULL, 0, 0 }, 0, NULL };
 	char *chunk = NULL, *line = NULL;
 	size_t len = 0, cap = 0;
 	int overlong = 0, first = 1, rc = 0, errnum = Z_OK;
@@ -329,6 +334,7 @@ int ingest_read_jsonl(const ingest_file *f)
 		close(f->fd);
 		return 0;
 	}
+	r.gz = gz;
 	if (!(chunk = malloc(CHUNK))) {
 		ingest_skip(f, 0, "%s", strerror(ENOMEM));
 		goto out;
