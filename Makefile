@@ -113,6 +113,44 @@ else
 		echo "make check: sanitizer reports above" >&2; exit 1; fi
 endif
 
+# libFuzzer harnesses: every tests/fuzz/fuzz_*.c, built with clang against the
+# library compiled for fuzzing (ASan + UBSan), each run FUZZ_SECONDS seconds
+# on a corpus kept in $(FUZZ_DIR)/corpus/NAME (seeded from tests/fuzz/seeds/NAME).
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 600
+FUZZ_DIR     := $(BUILDROOT)/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -Iinclude -Ilib $(PKG_CFLAGS)
+FUZZ_LIB_OBJ := $(LIB_C:%.c=$(FUZZ_DIR)/%.o) $(LIB_CXX:%.cc=$(FUZZ_DIR)/%.o)
+FUZZ_BINS    := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
+
+$(FUZZ_DIR)/lib/%.o: lib/%.c $(wildcard include/*.h lib/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_DIR)/lib/%.o: lib/%.cc $(wildcard include/*.h lib/*.h)
+	@mkdir -p $(dir $@)
+	clang++ -std=c++17 -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -Iinclude -Ilib $(PKG_CFLAGS) -c $< -o $@
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
+	clang $(FUZZ_CFLAGS) -c $< -o $@.o
+	clang++ $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $@.o $(FUZZ_LIB_OBJ) $(PKG_LIBS)
+
+.PHONY: fuzz fuzz-build
+fuzz-build:
+	@scripts/install-deps clang
+	$(MAKE) $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@for f in $(FUZZ_BINS); do \
+		name=$$(basename $$f); corpus=$(FUZZ_DIR)/corpus/$$name; mkdir -p $$corpus; \
+		[ -d tests/fuzz/seeds/$$name ] && cp -n tests/fuzz/seeds/$$name/* $$corpus/ 2>/dev/null; \
+		echo "== $$name for $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/$$name- \
+			$$corpus 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss|==.*ERROR|SUMMARY)' ; \
+		test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(PKGDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
