@@ -1,9 +1,10 @@
 /*
  * dicta-index — the indexing command.  It parses arguments, shows progress
  * on a terminal and prints a summary; all the work is done by libdicta
- * (dicta_index_add_path).  Exit status: 0 done (bad input files may have
- * been skipped: they are listed), 1 the index could not be written,
- * 2 a usage error.
+ * (dicta_index_add_path, dicta_index_check).  Exit status: 0 done (bad
+ * input may have been skipped: it is listed), 1 the index could not be
+ * written or --strict met bad input, 2 a usage error, 3 --check found
+ * problems.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -16,20 +17,29 @@
 
 static const char usage[] =
 	"usage: dicta-index --index DIR [options] PATH...\n"
+	"       dicta-index --index DIR --check\n"
 	"\n"
 	"Index files and directory trees (.txt, .md, .jsonl, .jsonl.gz) into DIR,\n"
-	"creating it if needed.  A document already in the index (same id) is replaced.\n"
+	"creating it if needed.  A document already in the index (same id) is\n"
+	"replaced if its content changed and left alone if not.\n"
 	"\n"
 	"  -i, --index DIR        the index directory (required)\n"
 	"  -l, --lang CODE|auto   language of documents that do not name one: an ISO\n"
 	"                         639-1 code, or auto (default) to guess it from the\n"
 	"                         text (en, es, de, fr, it, pt, nl; else en)\n"
-	"      --commit-every N   commit after every N documents (default 10000)\n"
+	"      --commit-every N   commit after every N documents written (default 10000)\n"
+	"      --commit-seconds N ... or N seconds after the last commit (default 60)\n"
+	"      --prune            delete documents from under PATH whose file or line is gone\n"
+	"      --strict           stop at the first bad input (exit 1; the index keeps\n"
+	"                         its last commit)\n"
+	"      --wait             if another writer holds the index, wait for it\n"
+	"      --check            verify the index's consistency and exit\n"
 	"  -q, --quiet            no progress line and no summary\n"
 	"  -h, --help             this help\n"
 	"\n"
-	"Exit status: 0 done (skipped files are listed on stderr), 1 the index\n"
-	"could not be written, 2 usage error.\n";
+	"Exit status: 0 done (skipped inputs are listed on stderr), 1 the index\n"
+	"could not be written (or --strict met bad input), 2 usage error,\n"
+	"3 --check found problems.\n";
 
 typedef struct {
 	int tty;
@@ -63,6 +73,12 @@ static void on_skip(const char *path, long line, const char *reason, void *paylo
 		fprintf(stderr, "%s: %s (skipped)\n", path, reason);
 }
 
+static void on_problem(const char *msg, void *payload)
+{
+	(void)payload;
+	fprintf(stderr, "%s\n", msg);
+}
+
 static void on_progress(const dicta_ingest_stats *s, void *payload)
 {
 	ui *u = payload;
@@ -84,32 +100,73 @@ static void on_progress(const dicta_ingest_stats *s, void *payload)
 	u->line_open = 1;
 }
 
+static int check_index(const char *index_dir)
+{
+	dicta_index *idx;
+	if (dicta_index_open(&idx, index_dir, DICTA_OPEN_READ) != 0) {
+		fprintf(stderr, "dicta-index: %s\n", dicta_error_last());
+		return 1;
+	}
+	dicta_check_stats cs;
+	int rc = dicta_index_check(&cs, idx, on_problem, NULL);
+	if (rc == 0)
+		printf("%s: consistent: %llu documents, %llu passages\n", index_dir,
+		       (unsigned long long)cs.documents, (unsigned long long)cs.passages);
+	else if (rc == DICTA_ECORRUPT)
+		fprintf(stderr, "dicta-index: %s: %llu problems in %llu documents, %llu passages\n",
+			index_dir, (unsigned long long)cs.problems,
+			(unsigned long long)cs.documents, (unsigned long long)cs.passages);
+	else
+		fprintf(stderr, "dicta-index: %s\n", dicta_error_last());
+	dicta_index_free(idx);
+	return rc == 0 ? 0 : rc == DICTA_ECORRUPT ? 3 : 1;
+}
+
+static int parse_count(const char *opt, const char *arg, unsigned long long *out)
+{
+	char *end;
+	*out = strtoull(arg, &end, 10);
+	if (*end || !*arg || *arg == '-') {
+		fprintf(stderr, "dicta-index: %s needs a whole number, not \"%s\"\n", opt, arg);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	enum { OPT_COMMIT_EVERY = 256, OPT_COMMIT_SECONDS, OPT_PRUNE, OPT_STRICT,
+	       OPT_WAIT, OPT_CHECK };
 	static const struct option longopts[] = {
 		{"index", required_argument, 0, 'i'},
 		{"lang", required_argument, 0, 'l'},
-		{"commit-every", required_argument, 0, 'c'},
+		{"commit-every", required_argument, 0, OPT_COMMIT_EVERY},
+		{"commit-seconds", required_argument, 0, OPT_COMMIT_SECONDS},
+		{"prune", no_argument, 0, OPT_PRUNE},
+		{"strict", no_argument, 0, OPT_STRICT},
+		{"wait", no_argument, 0, OPT_WAIT},
+		{"check", no_argument, 0, OPT_CHECK},
 		{"quiet", no_argument, 0, 'q'},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0}};
 	const char *index_dir = NULL, *lang = NULL;
-	unsigned long long commit_every = 10000;
-	int quiet = 0, c;
+	unsigned long long commit_every = 10000, commit_seconds = 60;
+	int quiet = 0, prune = 0, strict = 0, wait = 0, check = 0, c;
 	while ((c = getopt_long(argc, argv, "i:l:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': index_dir = optarg; break;
 		case 'l': lang = optarg; break;
 		case 'q': quiet = 1; break;
-		case 'c': {
-			char *end;
-			commit_every = strtoull(optarg, &end, 10);
-			if (*end || !*optarg) {
-				fprintf(stderr, "dicta-index: --commit-every needs a number, not \"%s\"\n", optarg);
-				return 2;
-			}
+		case OPT_COMMIT_EVERY:
+			if (parse_count("--commit-every", optarg, &commit_every)) return 2;
 			break;
-		}
+		case OPT_COMMIT_SECONDS:
+			if (parse_count("--commit-seconds", optarg, &commit_seconds)) return 2;
+			break;
+		case OPT_PRUNE: prune = 1; break;
+		case OPT_STRICT: strict = 1; break;
+		case OPT_WAIT: wait = 1; break;
+		case OPT_CHECK: check = 1; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
@@ -118,12 +175,24 @@ int main(int argc, char **argv)
 		fprintf(stderr, "dicta-index: --index DIR is required\n%s", usage);
 		return 2;
 	}
+	if (check) {
+		if (optind < argc) {
+			fprintf(stderr, "dicta-index: --check takes no PATH\n");
+			return 2;
+		}
+		return check_index(index_dir);
+	}
 	if (optind >= argc) {
 		fprintf(stderr, "dicta-index: no PATH to index given\n%s", usage);
 		return 2;
 	}
 	dicta_index *idx;
-	if (dicta_index_open(&idx, index_dir, DICTA_OPEN_WRITE) != 0) {
+	int rc = dicta_index_open(&idx, index_dir, DICTA_OPEN_WRITE);
+	if (rc == DICTA_ELOCKED && wait) {
+		fprintf(stderr, "dicta-index: %s; waiting\n", dicta_error_last());
+		rc = dicta_index_open(&idx, index_dir, DICTA_OPEN_WRITE | DICTA_OPEN_WAIT);
+	}
+	if (rc != 0) {
 		fprintf(stderr, "dicta-index: %s\n", dicta_error_last());
 		return 1;
 	}
@@ -138,13 +207,16 @@ int main(int argc, char **argv)
 	opts.on_skip = on_skip;
 	opts.on_progress = on_progress;
 	opts.commit_every = commit_every;
+	opts.commit_seconds = (unsigned)commit_seconds;
+	opts.prune = prune;
+	opts.strict = strict;
 	opts.payload = &u;
 	dicta_ingest_stats st = {0};
-	int rc = 0;
 	for (int i = optind; i < argc && rc == 0; i++) {
 		rc = dicta_index_add_path(idx, argv[i], &opts, &st);
-		if (rc == DICTA_ENOTFOUND) {
-			/* A missing PATH is bad input like any other: say so, go on. */
+		if (rc == DICTA_ENOTFOUND && !strict) {
+			/* A missing PATH is bad input like any other: say so, go
+			 * on (and prune nothing from under it). */
 			on_skip(argv[i], 0, "no such file or directory", &u);
 			st.skipped++;
 			rc = 0;
@@ -154,6 +226,7 @@ int main(int argc, char **argv)
 		rc = dicta_index_commit(idx);
 	clear_line(&u);
 	if (rc != 0) {
+		/* The open batch is discarded: the index stays at its last commit. */
 		fprintf(stderr, "dicta-index: %s\n", dicta_error_last());
 		dicta_index_free(idx);
 		return 1;
@@ -161,9 +234,12 @@ int main(int argc, char **argv)
 	double secs = now() - u.t0, mb = (double)st.text_bytes / 1e6;
 	if (!quiet)
 		fprintf(stderr,
-			"indexed %llu documents (%llu passages) from %llu files: "
+			"indexed %llu documents (%llu added, %llu replaced, %llu unchanged, "
+			"%llu deleted; %llu passages written) from %llu files: "
 			"%.2f MB of text in %.2f s (%.1f MB/s); %llu skipped\n",
-			(unsigned long long)st.documents, (unsigned long long)st.passages,
+			(unsigned long long)st.documents, (unsigned long long)st.added,
+			(unsigned long long)st.replaced, (unsigned long long)st.unchanged,
+			(unsigned long long)st.deleted, (unsigned long long)st.passages,
 			(unsigned long long)st.files, mb, secs, secs > 0 ? mb / secs : 0.0,
 			(unsigned long long)st.skipped);
 	dicta_index_free(idx);

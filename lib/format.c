@@ -226,3 +226,16 @@ char *dicta_results_to_text(const dicta_results *res, int color)
 	}
 	return b.s;
 }
+
+char *dicta_index_stats_to_json(const dicta_index_stats *s)
+{
+	json_t *o = json_pack("{sI sI sI sI ss}", "documents", (json_int_t)s->documents,
+			      "passages", (json_int_t)s->passages, "terms",
+			      (json_int_t)s->terms, "index_bytes",
+			      (json_int_t)s->disk_bytes, "last_commit", s->last_commit);
+	char *out = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
+	json_decref(o);
+	if (!out)
+		error_set(DICTA_ENOMEM, "cannot write statistics as JSON");
+	return out;
+}

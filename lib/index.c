@@ -108,6 +108,52 @@ static int load_state(dicta_index *idx)
 	return 0;
 }
 
+/* The writer leaves its pid in DIR/OWNER_FILE, so that a second writer can
+ * say who holds the lock (Xapian's lock is an open-file-description lock,
+ * which does not tell its owner). */
+#define OWNER_FILE "dicta-writer"
+
+static void write_owner(const char *path)
+{
+	char p[4096];
+	snprintf(p, sizeof p, "%s/%s", path, OWNER_FILE);
+	FILE *f = fopen(p, "w");
+	if (!f)
+		return; /* only a courtesy to the next writer */
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
+}
+
+static int locked_error(const char *path)
+{
+	char p[4096], cmd[256] = "";
+	long pid = 0;
+	snprintf(p, sizeof p, "%s/%s", path, OWNER_FILE);
+	FILE *f = fopen(p, "r");
+	if (f) {
+		if (fscanf(f, "%ld", &pid) != 1)
+			pid = 0;
+		fclose(f);
+	}
+	if (pid > 0) {
+		snprintf(p, sizeof p, "/proc/%ld/comm", pid);
+		if ((f = fopen(p, "r")) != NULL) {
+			if (fgets(cmd, sizeof cmd, f))
+				cmd[strcspn(cmd, "\n")] = '\0';
+			fclose(f);
+		}
+	}
+	if (pid > 0 && *cmd)
+		return error_set(DICTA_ELOCKED,
+				 "%s: locked by another writer (process %ld, %s; lock file "
+				 "%s/flintlock); wait for it or use --wait",
+				 path, pid, cmd, path);
+	return error_set(DICTA_ELOCKED,
+			 "%s: locked by another writer (lock file %s/flintlock); "
+			 "wait for it or use --wait",
+			 path, path);
+}
+
 int dicta_index_open(dicta_index **out, const char *path, int flags)
 {
 	*out = NULL;
@@ -134,17 +180,17 @@ int dicta_index_open(dicta_index **out, const char *path, int flags)
 	idx->writable = writable;
 	strcpy(idx->default_lang, "en");
 	idx->guess_lang = 1;
-	int rc = shim_db_open(&idx->db, path, writable);
+	int mode = !writable ? 0 : (flags & DICTA_OPEN_WAIT) ? SHIM_WRITE_WAIT : SHIM_WRITE;
+	int rc = shim_db_open(&idx->db, path, mode);
 	if (rc == DICTA_ENOTFOUND && !writable)
 		rc = error_set(DICTA_ENOTFOUND, "%s: not a dicta index (%s)", path,
 			       dicta_error_last());
 	else if (rc == DICTA_ELOCKED)
-		rc = error_set(DICTA_ELOCKED,
-			       "%s: another dicta-index is writing to this index "
-			       "(lock file %s/flintlock)",
-			       path, path);
+		rc = locked_error(path);
 	if (rc == 0)
 		rc = load_state(idx);
+	if (rc == 0 && writable)
+		write_owner(path);
 	if (rc != 0) {
 		dicta_index_free(idx);
 		return rc;
@@ -750,8 +796,30 @@ static uint64_t doc_hash(const dicta_document *d, const char *text,
 	return store_hash(h, text, len);
 }
 
+/* Is the stored document with this id the same as the one being added?
+ * (A document that cannot be read back is never "the same".) */
+static int unchanged(dicta_index *idx, const char *id, uint64_t hash)
+{
+	store_record r;
+	if (document_load(idx, id, &r, 0) != 0) {
+		error_clear();
+		return 0;
+	}
+	int same = r.hash == hash;
+	store_record_clear(&r);
+	return same;
+}
+
 int dicta_index_add(dicta_index *idx, const dicta_document *doc)
 {
+	return dicta_index_put(NULL, idx, doc);
+}
+
+int dicta_index_put(int *out_change, dicta_index *idx,
+		    const dicta_document *doc)
+{
+	if (out_change)
+		*out_change = 0;
 	if (!doc || !doc->id || !*doc->id)
 		return error_set(DICTA_EINVAL, "document without an id");
 	if (!doc->text && doc->text_len)
@@ -776,6 +844,13 @@ int dicta_index_add(dicta_index *idx, const dicta_document *doc)
 				   &tl, NULL);
 	if (!text)
 		return error_set(DICTA_ENOMEM, "out of memory");
+	uint64_t hash = doc_hash(doc, text, tl);
+	if (unchanged(idx, doc->id, hash)) {
+		free(text);
+		if (out_change)
+			*out_change = DICTA_CHANGE_UNCHANGED;
+		return 0;
+	}
 	int rc = begin_batch(idx);
 	if (rc) {
 		free(text);
@@ -800,11 +875,13 @@ int dicta_index_add(dicta_index *idx, const dicta_document *doc)
 		rc = b.rc ? b.rc : error_set(DICTA_ENOMEM, "out of memory");
 		goto fail;
 	}
-	rc = finish(&b, lang, doc_hash(doc, text, tl));
+	rc = finish(&b, lang, hash);
 	if (rc)
 		goto fail;
 	if (!replaced)
 		idx->documents++;
+	if (out_change)
+		*out_change = replaced ? DICTA_CHANGE_REPLACED : DICTA_CHANGE_ADDED;
 	note_lang(idx, lang);
 	goto out;
 fail:

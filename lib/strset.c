@@ -111,17 +111,31 @@ static int grow(strset *s)
 	return 0;
 }
 
+/* The slot holding str, or the empty slot where it would go. */
+static size_t find(const strset *s, const char *str, size_t len, uint64_t h)
+{
+	size_t j = h & (s->cap - 1);
+	for (; s->slots[j].str; j = (j + 1) & (s->cap - 1)) {
+		const slot *e = &s->slots[j];
+		if (e->hash == h && e->len == len && !memcmp(e->str, str, len))
+			break;
+	}
+	return j;
+}
+
+int strset_has(const strset *s, const char *str, size_t len)
+{
+	return s->slots[find(s, str, len, fnv1a(str, len))].str != NULL;
+}
+
 int strset_add(strset *s, const char *str, size_t len, const char **stored)
 {
 	uint64_t h = fnv1a(str, len);
-	size_t j = h & (s->cap - 1);
-	for (; s->slots[j].str; j = (j + 1) & (s->cap - 1)) {
-		slot *e = &s->slots[j];
-		if (e->hash == h && e->len == len && !memcmp(e->str, str, len)) {
-			if (stored)
-				*stored = e->str;
-			return 0;
-		}
+	size_t j = find(s, str, len, h);
+	if (s->slots[j].str) {
+		if (stored)
+			*stored = s->slots[j].str;
+		return 0;
 	}
 	char *copy = arena_copy(s, str, len);
 	if (!copy)

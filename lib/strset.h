@@ -18,6 +18,9 @@ void strset_free(strset *s);
  * until strset_free. */
 int strset_add(strset *s, const char *str, size_t len, const char **stored);
 
+/* 1 if s[0, len) is in the set, else 0. */
+int strset_has(const strset *s, const char *str, size_t len);
+
 size_t strset_count(const strset *s);
 
 #endif

@@ -95,8 +95,10 @@ int shim_db_open(shim_db **out, const char *path, int writable)
 	try {
 		h = new shim_db{NULL, NULL};
 		if (writable) {
-			h->wdb = new Xapian::WritableDatabase(
-				path, Xapian::DB_CREATE_OR_OPEN);
+			int flags = Xapian::DB_CREATE_OR_OPEN;
+			if (writable == SHIM_WRITE_WAIT)
+				flags |= Xapian::DB_RETRY_LOCK;
+			h->wdb = new Xapian::WritableDatabase(path, flags);
 			h->db = h->wdb;
 		} else {
 			h->db = new Xapian::Database(path);
@@ -290,6 +292,38 @@ int shim_db_get_data(shim_db *h, unsigned docid, char **out, size_t *len_out)
 	*out = NULL;
 	try {
 		*out = copy_out(h->db->get_document(docid).get_data(), len_out);
+		return 0;
+	} catch (...) {
+		return shim_error();
+	}
+}
+
+int shim_db_allterms(shim_db *h, const char *prefix,
+		     int (*cb)(const char *term, size_t len, void *payload),
+		     void *payload)
+{
+	try {
+		std::string p(prefix);
+		for (Xapian::TermIterator t = h->db->allterms_begin(p);
+		     t != h->db->allterms_end(p); ++t) {
+			const std::string &term = *t;
+			if (cb(term.data(), term.size(), payload))
+				break;
+		}
+		return 0;
+	} catch (...) {
+		return shim_error();
+	}
+}
+
+int shim_db_all_docids(shim_db *h, int (*cb)(unsigned docid, void *payload),
+		       void *payload)
+{
+	try {
+		for (Xapian::PostingIterator p = h->db->postlist_begin("");
+		     p != h->db->postlist_end(""); ++p)
+			if (cb(*p, payload))
+				break;
 		return 0;
 	} catch (...) {
 		return shim_error();

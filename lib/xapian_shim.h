@@ -26,7 +26,10 @@ typedef struct shim_mset shim_mset;
 /* ---- databases */
 
 /* Open a Xapian database.  writable: create it if missing, take the write
- * lock (DICTA_ELOCKED if held).  Read-only: DICTA_ENOTFOUND if missing. */
+ * lock (DICTA_ELOCKED if held; with writable == SHIM_WRITE_WAIT, wait for
+ * it instead).  Read-only (0): DICTA_ENOTFOUND if missing. */
+#define SHIM_WRITE 1
+#define SHIM_WRITE_WAIT 2
 int shim_db_open(shim_db **out, const char *path, int writable);
 void shim_db_free(shim_db *db);
 
@@ -73,6 +76,16 @@ int shim_db_get_value(shim_db *db, unsigned docid, unsigned slot, char **out,
 /* The data of document docid: malloc'd copy in *out. */
 int shim_db_get_data(shim_db *db, unsigned docid, char **out,
 		     size_t *len_out);
+
+/* Call cb for every term starting with prefix, in order; cb returns
+ * non-zero to stop. */
+int shim_db_allterms(shim_db *db, const char *prefix,
+		     int (*cb)(const char *term, size_t len, void *payload),
+		     void *payload);
+
+/* Call cb for every document id, ascending; cb returns non-zero to stop. */
+int shim_db_all_docids(shim_db *db, int (*cb)(unsigned docid, void *payload),
+		       void *payload);
 
 /* ---- documents under construction */
 
