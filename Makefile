@@ -1,10 +1,13 @@
 # dicta — one non-recursive Makefile.
 #
-#   make            build libdicta (static and shared) and the two CLIs
+#   make            build libdicta (static and shared) and the programs
 #   make demo       install missing packages, index corpus/, search it
 #   make check      install missing packages, run the Criterion suite
 #   make check SANITIZE=address,undefined    the same under ASan+UBSan
+#   make eval       relevance on ../shared/corpora (AILA 2019, SciFact), dicta
+#                   against plain Xapian BM25 (bench/eval.sh; skips without it)
 #   make install PREFIX=/usr/local DESTDIR=  install binaries, library, header, dicta.pc
+#   make uninstall PREFIX=/usr/local DESTDIR=  remove what install installed
 #
 # Copyright (C) 2026 the dicta developers.  GPL-2.0-or-later.
 
@@ -20,7 +23,7 @@ SOMAJOR  := 0
 
 CC       ?= cc
 CXX      ?= c++
-PKGS     := xapian-core libutf8proc jansson zlib
+PKGS     := xapian-core libutf8proc jansson zlib libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread
 CRIT_CFLAGS := $(shell pkg-config --cflags criterion 2>/dev/null)
@@ -51,7 +54,7 @@ LIB_CXX  := lib/xapian_shim.cc
 LIB_OBJ  := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
 STATIC   := $(BUILD)/libdicta.a
 SHARED   := $(BUILD)/libdicta.so.$(VERSION)
-BINS     := $(BUILD)/dicta-index $(BUILD)/dicta-search
+BINS     := $(BUILD)/dicta-index $(BUILD)/dicta-search $(BUILD)/dicta-eval
 TEST_SRC := $(sort $(wildcard tests/test_*.c)) tests/cli.c
 TEST_BIN := $(BUILD)/tests/run-tests
 
@@ -73,13 +76,19 @@ $(STATIC): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(SHARED): $(LIB_OBJ)
-	$(CXX) -shared -Wl,-soname,libdicta.so.$(SOMAJOR) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+# The shared library exports the dicta_* API only (lib/libdicta.map), so
+# the library's internal names cannot clash with a program's own.
+$(SHARED): $(LIB_OBJ) lib/libdicta.map
+	$(CXX) -shared -Wl,-soname,libdicta.so.$(SOMAJOR) -Wl,--version-script=lib/libdicta.map \
+		$(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(PKG_LIBS)
 
 $(BUILD)/dicta-index: $(BUILD)/indexer/main.o $(STATIC)
 	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/dicta-search: $(BUILD)/searcher/main.o $(STATIC)
+$(BUILD)/dicta-search: $(BUILD)/searcher/main.o $(BUILD)/searcher/serve_cli.o $(BUILD)/searcher/batch_cli.o $(STATIC)
+	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/dicta-eval: $(BUILD)/searcher/eval_main.o $(STATIC)
 	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(TEST_BIN): $(TEST_SRC:%.c=$(BUILD)/%.o) $(STATIC) | $(BINS)
@@ -88,7 +97,8 @@ $(TEST_BIN): $(TEST_SRC:%.c=$(BUILD)/%.o) $(STATIC) | $(BINS)
 
 $(BUILD)/tests/%.o: tests/%.c $(wildcard include/*.h lib/*.h tests/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CRIT_CFLAGS) -DDICTA_BUILD_DIR='"$(BUILD)"' -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(CRIT_CFLAGS) -DDICTA_BUILD_DIR='"$(BUILD)"' \
+		-DDICTA_BUILDROOT='"$(BUILDROOT)"' -DDICTA_SANITIZE='"$(SANITIZE)"' -c $< -o $@
 
 # The demo: index the bundled corpus, then search it as a person would.
 DEMO_INDEX := $(BUILD)/demo-index
@@ -97,6 +107,12 @@ demo: deps all
 	$(BUILD)/dicta-index --index $(DEMO_INDEX) corpus
 	$(BUILD)/dicta-search --index $(DEMO_INDEX) -k 5 extradition
 	$(BUILD)/dicta-search --index $(DEMO_INDEX) -k 5 Pegasus
+
+# Relevance on the real corpora, on their training judgments, next to a
+# plain Xapian BM25 baseline computed in the same run (bench/eval.sh).
+.PHONY: eval
+eval: all
+	@BUILD=$(BUILD) bench/eval.sh
 
 # Tests run from the project root; CLI tests find the binaries in $(BUILD).
 # Under SANITIZE, a sanitizer report anywhere in the output (a leak found
@@ -115,7 +131,8 @@ endif
 
 # libFuzzer harnesses: every tests/fuzz/fuzz_*.c, built with clang against the
 # library compiled for fuzzing (ASan + UBSan), each run FUZZ_SECONDS seconds
-# on a corpus kept in $(FUZZ_DIR)/corpus/NAME (seeded from tests/fuzz/seeds/NAME).
+# on a corpus kept in $(FUZZ_DIR)/corpus/NAME (seeded from tests/fuzz/seeds/NAME),
+# with the dictionary tests/fuzz/NAME.dict when there is one.
 FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 600
 FUZZ_DIR     := $(BUILDROOT)/fuzz
@@ -137,6 +154,8 @@ $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
 	clang++ $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $@.o $(FUZZ_LIB_OBJ) $(PKG_LIBS)
 
 .PHONY: fuzz fuzz-build
+# Keep the fuzz objects (made through a chain of pattern rules) between runs.
+.SECONDARY:
 fuzz-build:
 	@scripts/install-deps clang
 	$(MAKE) $(FUZZ_BINS)
@@ -145,9 +164,10 @@ fuzz: fuzz-build
 	@for f in $(FUZZ_BINS); do \
 		name=$$(basename $$f); corpus=$(FUZZ_DIR)/corpus/$$name; mkdir -p $$corpus; \
 		[ -d tests/fuzz/seeds/$$name ] && cp -n tests/fuzz/seeds/$$name/* $$corpus/ 2>/dev/null; \
+		dict=; [ -f tests/fuzz/$$name.dict ] && dict=-dict=tests/fuzz/$$name.dict; \
 		echo "== $$name for $(FUZZ_SECONDS) s"; \
 		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/$$name- \
-			$$corpus 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss|==.*ERROR|SUMMARY)' ; \
+			$$dict $$corpus 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss|==.*ERROR|SUMMARY)' ; \
 		test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
 
@@ -160,10 +180,11 @@ install: all
 	ln -sf libdicta.so.$(SOMAJOR) $(DESTDIR)$(LIBDIR)/libdicta.so
 	install -m 644 include/dicta.h $(DESTDIR)$(INCDIR)/
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(VERSION)|' \
+		-e 's|@LIBS_PRIVATE@|$(strip $(PKG_LIBS)) -lstdc++|' \
 		dicta.pc.in > $(DESTDIR)$(PKGDIR)/dicta.pc
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/dicta-index $(DESTDIR)$(BINDIR)/dicta-search
+	rm -f $(DESTDIR)$(BINDIR)/dicta-index $(DESTDIR)$(BINDIR)/dicta-search $(DESTDIR)$(BINDIR)/dicta-eval
 	rm -f $(DESTDIR)$(LIBDIR)/libdicta.a $(DESTDIR)$(LIBDIR)/libdicta.so*
 	rm -f $(DESTDIR)$(INCDIR)/dicta.h $(DESTDIR)$(PKGDIR)/dicta.pc
 

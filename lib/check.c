@@ -107,6 +107,10 @@ static void check_document(check_state *c, const pinfo *ps, size_t n)
 		problem(c, "document \"%s\": %zu passages but no stored record", id, n);
 		return;
 	}
+	if (rc == DICTA_EMODIFIED) {
+		c->rc = rc;
+		return;
+	}
 	if (rc) {
 		problem(c, "document \"%s\": record unreadable: %s", id, dicta_error_last());
 		return;
@@ -147,7 +151,26 @@ static int on_record(const char *term, size_t len, void *payload)
 	return 0;
 }
 
+static int check_once(dicta_check_stats *out, dicta_index *idx,
+		      void (*on_problem)(const char *msg, void *payload),
+		      void *payload);
+
+/* A writer committing while we read changes the snapshot under us
+ * (DICTA_EMODIFIED): start again on the new one, a few times. */
 int dicta_index_check(dicta_check_stats *out, dicta_index *idx,
+		      void (*on_problem)(const char *msg, void *payload),
+		      void *payload)
+{
+	int rc = DICTA_EMODIFIED;
+	for (int attempt = 0; attempt < 5 && rc == DICTA_EMODIFIED; attempt++) {
+		if (attempt && (rc = index_reopen(idx)) != 0)
+			break;
+		rc = check_once(out, idx, on_problem, payload);
+	}
+	return rc;
+}
+
+static int check_once(dicta_check_stats *out, dicta_index *idx,
 		      void (*on_problem)(const char *msg, void *payload),
 		      void *payload)
 {
@@ -160,13 +183,15 @@ int dicta_index_check(dicta_check_stats *out, dicta_index *idx,
 		rc = c.rc;
 	if (rc == 0 && c.n)
 		qsort(c.ps, c.n, sizeof *c.ps, by_parent_then_ordinal);
-	for (size_t i = 0; rc == 0 && i < c.n;) {
+	for (size_t i = 0; rc == 0 && c.rc == 0 && i < c.n;) {
 		size_t j = i;
 		while (j < c.n && c.ps[j].parent == c.ps[i].parent)
 			j++;
 		check_document(&c, c.ps + i, j - i);
 		i = j;
 	}
+	if (rc == 0)
+		rc = c.rc;
 	record_count rcnt = {&c, 0};
 	if (rc == 0)
 		rc = shim_db_allterms(idx->db, PREFIX_RECORD, on_record, &rcnt);

@@ -1,11 +1,15 @@
 /*
  * document.c — reading stored documents back: the record lookup shared by
- * search and fetch, dicta_document_get() and dicta_index_stats_get().  The
- * record of document id sits in the data of the one passage indexed by the
- * term R<id> (store.h), so a remote Xapian shard serves it like a local one.
+ * search and fetch, dicta_document_get(), passage ranges, reopening a
+ * reader and dicta_index_stats_get().  The record of document id sits in
+ * the data of the one passage indexed by the term R<id> (store.h), so a
+ * remote Xapian shard serves it like a local one.
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "error.h"
 #include "index_internal.h"
@@ -56,6 +60,7 @@ int hit_fill(dicta_hit *h, const store_record *r)
 	h->citation = dup_or_empty(r->citation, &failed);
 	h->lang = dup_or_empty(r->lang, &failed);
 	h->source = dup_or_empty(r->source, &failed);
+	h->meta_json = dup_or_empty(r->meta_json, &failed);
 	return failed ? error_set(DICTA_ENOMEM, "out of memory") : 0;
 }
 
@@ -69,6 +74,7 @@ void hit_clear(dicta_hit *h)
 	free((char *)h->citation);
 	free((char *)h->lang);
 	free((char *)h->source);
+	free((char *)h->meta_json);
 	for (size_t i = 0; i < h->npassages; i++) {
 		free((char *)h->passages[i].text);
 		free((dicta_span *)h->passages[i].highlights);
@@ -125,6 +131,126 @@ void dicta_document_free(dicta_hit *doc)
 	free(d);
 }
 
+int dicta_document_passages(size_t *out, dicta_index *idx, const char *id)
+{
+	*out = 0;
+	if (!id || !*id)
+		return error_set(DICTA_EINVAL, "no document id given");
+	store_record r;
+	int rc = document_load(idx, id, &r, 0);
+	if (rc == DICTA_EMODIFIED && (rc = index_reopen(idx)) == 0)
+		rc = document_load(idx, id, &r, 0);
+	if (rc)
+		return rc;
+	*out = r.npassages;
+	store_record_clear(&r);
+	return 0;
+}
+
+/* The Xapian document of passage n among the passages of a document, in
+ * docids[0, count).  A document's passages are added in one batch, passage
+ * 0 last (it carries the record), so passage n >= 1 is usually docids[n-1]
+ * and passage 0 the last one; anything else is found by reading them all. */
+static int find_passage(unsigned *out, dicta_index *idx, const unsigned *docids,
+			size_t count, size_t n)
+{
+	size_t guess = n ? n - 1 : count - 1;
+	for (size_t k = 0; k <= count; k++) {
+		size_t i = k == 0 ? guess : k - 1;
+		if (k > 0 && i == guess)
+			continue;
+		char *v;
+		size_t vl;
+		int rc = shim_db_get_value(idx->db, docids[i], SLOT_ORDINAL, &v, &vl);
+		if (rc)
+			return rc;
+		uint32_t ord = vl == 4 ? store_get_u32(v) : UINT32_MAX;
+		free(v);
+		if (ord == n) {
+			*out = docids[i];
+			return 0;
+		}
+	}
+	return error_set(DICTA_ECORRUPT, "passage %zu is missing", n);
+}
+
+static int passage_range(dicta_span *out, dicta_index *idx, const char *id,
+			 size_t n)
+{
+	store_record r;
+	int rc = document_load(idx, id, &r, 0);
+	if (rc)
+		return rc;
+	size_t count = r.npassages;
+	store_record_clear(&r);
+	if (n >= count)
+		return error_set(DICTA_ENOTFOUND,
+				 "document \"%s\" has no passage %zu (it has %zu, "
+				 "numbered from 0)",
+				 id, n, count);
+	unsigned *docids = malloc(count * sizeof *docids);
+	if (!docids)
+		return error_set(DICTA_ENOMEM, "out of memory");
+	char term[STORE_MAX_TERM + 1];
+	size_t tl = store_id_term(term, PREFIX_ID, id), got;
+	unsigned docid = 0;
+	rc = shim_db_postings(idx->db, term, tl, docids, count, &got);
+	if (rc == 0 && got != count)
+		rc = error_set(DICTA_ECORRUPT,
+			       "document \"%s\" has %zu passages, its record says %zu",
+			       id, got, count);
+	if (rc == 0)
+		rc = find_passage(&docid, idx, docids, count, n);
+	free(docids);
+	char *v;
+	size_t vl;
+	if (rc == 0 && (rc = shim_db_get_value(idx->db, docid, SLOT_RANGE, &v, &vl)) == 0) {
+		if (vl == 16) {
+			out->start = store_get_u32(v);
+			out->end = store_get_u32(v + 4);
+		} else {
+			rc = error_set(DICTA_ECORRUPT, "passage %u has no byte range",
+				       docid);
+		}
+		free(v);
+	}
+	return rc;
+}
+
+int dicta_document_passage(dicta_span *out, dicta_index *idx, const char *id,
+			   size_t n)
+{
+	memset(out, 0, sizeof *out);
+	if (!id || !*id)
+		return error_set(DICTA_EINVAL, "no document id given");
+	int rc = passage_range(out, idx, id, n);
+	if (rc == DICTA_EMODIFIED && (rc = index_reopen(idx)) == 0)
+		rc = passage_range(out, idx, id, n);
+	return rc;
+}
+
+int dicta_index_reopen(dicta_index *idx)
+{
+	return idx->writable ? 0 : index_reopen(idx);
+}
+
+/* The bytes of the files in the index directory (glass keeps it flat). */
+static uint64_t dir_bytes(const char *path)
+{
+	DIR *d = opendir(path);
+	if (!d)
+		return 0;
+	uint64_t total = 0;
+	struct dirent *e;
+	struct stat st;
+	while ((e = readdir(d)) != NULL)
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode))
+			total += (uint64_t)st.st_size;
+	closedir(d);
+	return total;
+}
+
 int dicta_index_stats_get(dicta_index_stats *out, dicta_index *idx)
 {
 	memset(out, 0, sizeof *out);
@@ -132,5 +258,13 @@ int dicta_index_stats_get(dicta_index_stats *out, dicta_index *idx)
 	int rc = shim_db_doccount(idx->db, &out->passages);
 	if (rc == 0)
 		rc = shim_db_count_terms(idx->db, PREFIX_STEM, &out->terms);
+	char *commit = NULL;
+	size_t len = 0;
+	if (rc == 0)
+		rc = shim_db_get_metadata(idx->db, META_COMMIT, &commit, &len);
+	if (rc == 0 && commit && len < sizeof out->last_commit)
+		memcpy(out->last_commit, commit, len);
+	free(commit);
+	out->disk_bytes = dir_bytes(idx->path);
 	return rc;
 }

@@ -11,6 +11,7 @@
 
 #include "dicta.h"
 #include "error.h"
+#include "format.h"
 
 static json_t *passage_json(const dicta_passage *p)
 {
@@ -23,7 +24,7 @@ static json_t *passage_json(const dicta_passage *p)
 			 (json_int_t)p->end, "text", p->text, "highlights", hl);
 }
 
-char *dicta_results_to_json(const dicta_results *res)
+json_t *format_results_json(const dicta_results *res)
 {
 	json_t *results = json_array();
 	for (size_t i = 0; results && i < dicta_results_count(res); i++) {
@@ -43,6 +44,12 @@ char *dicta_results_to_json(const dicta_results *res)
 				"estimated_matches",
 				(json_int_t)dicta_results_estimated(res), "results",
 				results);
+	return top;
+}
+
+char *dicta_results_to_json(const dicta_results *res)
+{
+	json_t *top = format_results_json(res);
 	char *s = top ? json_dumps(top, JSON_COMPACT) : NULL;
 	json_decref(top);
 	if (!s) {
@@ -156,6 +163,11 @@ static void snippet_window(const dicta_passage *p, const char *doc, size_t *from
 	}
 	*from = s;
 	*to = e;
+}
+
+void format_snippet_window(const dicta_passage *p, size_t *from, size_t *to)
+{
+	snippet_window(p, p->text - p->start, from, to);
 }
 
 static void add_passage_text(sbuf *b, const dicta_passage *p, int color)

@@ -6,8 +6,9 @@
  * analyzed once, and cut into passages on the fly (passage.h); each passage
  * becomes one Xapian document carrying, at every word position, the folded
  * word and (for words that are not numbers) its stem with prefix Z; boolean
- * terms for its parent id, language, type and court, and title stems; and
- * the values of store.h.  The first passage also carries the document
+ * terms for its parent id, language, type and court, title stems, and the
+ * words of its court, citation and metadata fields; and the values of
+ * store.h.  The first passage also carries the document
  * record (metadata and compressed text) and the term R<id>.  Every write
  * happens inside a Xapian transaction, so a document is committed with all
  * its passages or not at all; the layout is written out in
@@ -21,6 +22,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "analyze.h"
 #include "error.h"
@@ -126,6 +129,15 @@ static void write_owner(const char *path)
 
 static int locked_error(const char *path)
 {
+	/* Xapian reports any failure to take the lock (a read-only file
+	 * system, a full disk) as a lock error; only "already locked" means
+	 * another writer. */
+	const char *why = strstr(dicta_error_last(), "write lock on ");
+	if (!strstr(dicta_error_last(), "already locked")) {
+		const char *colon = why ? strstr(why, ": ") : NULL;
+		return error_set(DICTA_EIO, "%s: cannot take the write lock: %s", path,
+				 colon ? colon + 2 : dicta_error_last());
+	}
 	char p[4096], cmd[256] = "";
 	long pid = 0;
 	snprintf(p, sizeof p, "%s/%s", path, OWNER_FILE);
@@ -320,7 +332,8 @@ static int list_has(const char *list, size_t len, const char *word)
  * index's variant lists: metadata "v:<stem>" = the words, space-separated. */
 static int merge_variants(dicta_index *idx)
 {
-	qsort(idx->dirty, idx->ndirty, sizeof *idx->dirty, cmp_pair);
+	if (idx->ndirty)
+		qsort(idx->dirty, idx->ndirty, sizeof *idx->dirty, cmp_pair);
 	int rc = 0;
 	for (size_t i = 0; i < idx->ndirty && rc == 0;) {
 		const char *stem = idx->dirty[i];
@@ -519,6 +532,93 @@ static int on_title_token(const token *t, void *payload)
 	return add_common(b, PREFIX_TITLE, s, sl);
 }
 
+/* Field words: PREFIX_FIELD + field + ":" + each folded word of the
+ * value, so that court:florida or custodian:"smith" find the document
+ * (docs/index-format.md, "Field words").  At most FIELD_MAX_WORDS words of
+ * a value are kept. */
+#define FIELD_MAX_WORDS 64
+#define FIELD_MAX_NAME 48
+
+typedef struct {
+	builder *b;
+	char prefix[FIELD_MAX_NAME + 8];
+	int n;
+} field_words;
+
+static int on_field_token(const token *t, void *payload)
+{
+	field_words *f = payload;
+	if (++f->n > FIELD_MAX_WORDS)
+		return 1;
+	return add_common(f->b, f->prefix, t->text, t->len);
+}
+
+/* name is used only if it is a query field name: a letter, then letters,
+ * digits, '_' or '-' (ASCII, lowered). */
+static int add_field_words(builder *b, const char *name, const char *v,
+			   size_t vl)
+{
+	size_t nl = strlen(name);
+	if (nl == 0 || nl > FIELD_MAX_NAME ||
+	    !((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')))
+		return 0;
+	field_words f = {b, "", 0};
+	size_t pl = strlen(PREFIX_FIELD);
+	memcpy(f.prefix, PREFIX_FIELD, pl);
+	for (size_t i = 0; i < nl; i++) {
+		char c = name[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			   c == '_' || c == '-'))
+			return 0;
+		f.prefix[pl + i] = c;
+	}
+	f.prefix[pl + nl] = ':';
+	f.prefix[pl + nl + 1] = '\0';
+	return analyze_text(v, vl, on_field_token, &f) < 0 ? -1 : 0;
+}
+
+/* The metadata members of meta_json that are strings, numbers or arrays
+ * of them, as field words; names the query gives another meaning to are
+ * left out. */
+static int add_meta_words(builder *b, const char *meta_json)
+{
+	static const char *const reserved[] = {"title", "court", "type", "lang",
+					       "id", "cite", "citation", "date",
+					       "after", "before"};
+	json_t *o = json_loads(meta_json, 0, NULL);
+	if (!o)
+		return 0; /* kept as given in the record; nothing to index */
+	int rc = 0;
+	const char *key;
+	json_t *val;
+	json_object_foreach(o, key, val) {
+		int skip = 0;
+		for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
+			skip = skip || strcmp(key, reserved[i]) == 0;
+		size_t n = json_is_array(val) ? json_array_size(val) : 1;
+		for (size_t i = 0; i < n && i < 32 && !skip && rc == 0; i++) {
+			json_t *x = json_is_array(val) ? json_array_get(val, i) : val;
+			char num[64];
+			if (json_is_string(x))
+				rc = add_field_words(b, key, json_string_value(x),
+						     json_string_length(x));
+			else if (json_is_integer(x) || json_is_real(x)) {
+				int k = json_is_integer(x)
+					? snprintf(num, sizeof num, "%lld",
+						   (long long)json_integer_value(x))
+					: snprintf(num, sizeof num, "%g", json_real_value(x));
+				rc = add_field_words(b, key, num, (size_t)k);
+			}
+		}
+		if (rc)
+			break;
+	}
+	json_decref(o);
+	return rc;
+}
+
 static int build_common(builder *b, const char *lang)
 {
 	const dicta_document *d = b->doc;
@@ -528,6 +628,11 @@ static int build_common(builder *b, const char *lang)
 	    add_common_folded(b, PREFIX_COURT, d->court))
 		return -1;
 	if (d->title && analyze_text(d->title, strlen(d->title), on_title_token, b))
+		return -1;
+	if ((d->court && add_field_words(b, "court", d->court, strlen(d->court))) ||
+	    (d->citation && add_field_words(b, "citation", d->citation,
+					    strlen(d->citation))) ||
+	    (d->meta_json && add_meta_words(b, d->meta_json)))
 		return -1;
 	b->has_date = d->date && store_date_key(d->date, b->date_key) == 0;
 	return 0;
@@ -607,8 +712,11 @@ static int emit(builder *b, size_t from, size_t to, size_t end)
 		b->last_paragraph = t->paragraph;
 		b->any_emitted = 1;
 	}
+	/* Title terms carry wdf 1 so that title weighting (search.c) can
+	 * score them; the others are boolean. */
 	for (size_t i = 0; i < b->ncommon && rc == 0; i++)
-		rc = shim_doc_add_term(sd, b->common[i], b->common_len[i], 0);
+		rc = shim_doc_add_term(sd, b->common[i], b->common_len[i],
+				       b->common[i][0] == PREFIX_TITLE[0]);
 	char u[16];
 	store_put_u32(u, b->ordinal);
 	if (rc == 0)

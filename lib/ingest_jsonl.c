@@ -46,6 +46,7 @@
 #include <jansson.h>
 #include <zlib.h>
 
+#include "hash.h"
 #include "ingest_internal.h"
 
 /* What one gzread() asks for.  When zlib meets corrupt data it drops what
@@ -69,11 +70,7 @@ typedef struct {
 
 static uint64_t hash_str(const char *s)
 {
-	uint64_t h = 14695981039346656037u;	/* FNV-1a */
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211u;
-	return h;
+	return fnv1a(s, strlen(s));
 }
 
 static const char *entry_id(const id_set *set, size_t slot)

@@ -22,6 +22,12 @@
 #define BM25_B 0.75
 #define MAX_K 10000
 #define MAX_PASSAGES 100
+#define TITLE_WEIGHT 0.5
+/* DICTA_AGGREGATE_SUM looks at the best passages of this many times as
+ * many documents as asked for (and at least SUM_MIN_FETCH passages). */
+#define SUM_FETCH_FACTOR 4
+#define SUM_MIN_FETCH 200
+#define SUM_MAX_FETCH 100000
 
 struct dicta_results {
 	char *query;
@@ -36,6 +42,11 @@ int dicta_search_options_init(dicta_search_options *o)
 	o->version = DICTA_SEARCH_OPTIONS_VERSION;
 	o->k = 10;
 	o->passages = 1;
+	o->aggregate = DICTA_AGGREGATE_MAX;
+	o->aggregate_n = 2;
+	o->bm25_k1 = BM25_K1;
+	o->bm25_b = BM25_B;
+	o->title_weight = TITLE_WEIGHT;
 	return 0;
 }
 
@@ -70,16 +81,16 @@ void dicta_results_free(dicta_results *r)
 	free(r);
 }
 
-static shim_search_opts base_opts(void)
+static shim_search_opts base_opts(const dicta_search_options *so)
 {
-	shim_search_opts o = {-1, 0, BM25_K1, BM25_B, -1, 0, 0};
+	shim_search_opts o = {-1, 0, so->bm25_k1, so->bm25_b, -1, 0, 0};
 	return o;
 }
 
 /* Fill passage p from passage docid: its range, text and highlights. */
 static int fill_passage(dicta_passage *p, dicta_index *idx, unsigned docid,
 			double weight, const store_record *rec, stemmer *st,
-			const query_terms *qt)
+			const query_plan *plan)
 {
 	char *v;
 	size_t vl;
@@ -112,7 +123,8 @@ static int fill_passage(dicta_passage *p, dicta_index *idx, unsigned docid,
 	p->text = text;
 	dicta_span *spans;
 	size_t ns;
-	if ((rc = highlight_spans(&spans, &ns, rec->text, start, end, st, qt)) != 0)
+	if ((rc = highlight_passage(&spans, &ns, plan, docid, rec->text, start,
+				    end, st)) != 0)
 		return rc;
 	p->highlights = spans;
 	p->nhighlights = ns;
@@ -122,7 +134,7 @@ static int fill_passage(dicta_passage *p, dicta_index *idx, unsigned docid,
 /* Fill hit h for the document whose best passage is docid. */
 static int fill_hit(dicta_hit *h, dicta_index *idx, const shim_query *q,
 		    unsigned docid, double weight, size_t npassages,
-		    const query_terms *qt)
+		    const query_plan *plan, const dicta_search_options *so)
 {
 	char *id;
 	size_t idl;
@@ -154,8 +166,9 @@ static int fill_hit(dicta_hit *h, dicta_index *idx, const shim_query *q,
 		shim_query *pair[2] = {(shim_query *)q, only};
 		shim_query *fq = only ? shim_query_combine(SHIM_FILTER, pair, 2, 0) : NULL;
 		shim_mset *m = NULL;
-		shim_search_opts o = base_opts();
-		rc = fq ? shim_search(&m, idx->db, fq, 0, (unsigned)npassages, &o)
+		shim_search_opts o = base_opts(so);
+		rc = fq ? shim_search_accept(&m, idx->db, fq, 0, (unsigned)npassages,
+					     &o, query_plan_check(plan), (void *)plan)
 			: DICTA_ENOMEM;
 		if (rc == 0) {
 			n = shim_mset_size(m);
@@ -175,7 +188,7 @@ static int fill_hit(dicta_hit *h, dicta_index *idx, const shim_query *q,
 	if (ps) {
 		h->passages = ps;
 		for (size_t i = 0; i < n && rc == 0; i++) {
-			rc = fill_passage(&ps[i], idx, ids[i], weights[i], &rec, st, qt);
+			rc = fill_passage(&ps[i], idx, ids[i], weights[i], &rec, st, plan);
 			h->npassages = i + 1;
 		}
 	}
@@ -183,10 +196,111 @@ static int fill_hit(dicta_hit *h, dicta_index *idx, const shim_query *q,
 	return rc;
 }
 
-static int run_once(dicta_results *res, dicta_index *idx, const shim_query *q,
-		    const query_terms *qt, const dicta_search_options *o)
+/* A document of DICTA_AGGREGATE_SUM: its passages seen in the match. */
+typedef struct {
+	char *id;
+	unsigned best;     /* its best passage */
+	double best_w, sum;
+	size_t seen;       /* its rank by best passage */
+} summed_doc;
+
+static int cmp_summed_id(const void *a, const void *b)
 {
-	shim_search_opts so = base_opts();
+	const summed_doc *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : (x->seen > y->seen) - (x->seen < y->seen);
+}
+
+static int cmp_summed_score(const void *a, const void *b)
+{
+	const summed_doc *x = a, *y = b;
+	if (x->sum != y->sum)
+		return x->sum > y->sum ? -1 : 1;
+	return (x->seen > y->seen) - (x->seen < y->seen);
+}
+
+/*
+ * DICTA_AGGREGATE_SUM: rank documents by the sum of their aggregate_n best
+ * passage scores.  Xapian collapses to at most aggregate_n passages per
+ * document; the passages of the first SUM_FETCH_FACTOR x (offset + k) x
+ * aggregate_n places are grouped by document here.  A document whose
+ * second passage ranks beyond them is summed without it, which can only
+ * matter near the end of a long list.
+ */
+static int run_summed(dicta_results *res, dicta_index *idx, const shim_query *q,
+		      const query_plan *plan, const dicta_search_options *o)
+{
+	size_t per = o->aggregate_n;
+	size_t fetch = (o->offset + o->k) * per * SUM_FETCH_FACTOR;
+	if (fetch < SUM_MIN_FETCH)
+		fetch = SUM_MIN_FETCH;
+	if (fetch > SUM_MAX_FETCH)
+		fetch = SUM_MAX_FETCH;
+	shim_search_opts so = base_opts(o);
+	so.time_limit_ms = o->time_limit_ms;
+	so.collapse_slot = SLOT_PARENT;
+	so.collapse_max = (unsigned)per;
+	shim_mset *m;
+	int rc = shim_search_accept(&m, idx->db, q, 0, (unsigned)fetch, &so,
+				    query_plan_check(plan), (void *)plan);
+	if (rc)
+		return rc;
+	size_t np = shim_mset_size(m);
+	summed_doc *d = np ? calloc(np, sizeof *d) : NULL;
+	if (np && !d)
+		rc = error_set(DICTA_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < np; i++) {
+		size_t len;
+		d[i].best = shim_mset_docid(m, i);
+		d[i].best_w = d[i].sum = shim_mset_weight(m, i);
+		d[i].seen = i;
+		rc = shim_db_get_value(idx->db, d[i].best, SLOT_PARENT, &d[i].id, &len);
+	}
+	/* Group by document: the first of each group is its best passage. */
+	size_t nd = 0, live = np;
+	if (rc == 0 && np) {
+		qsort(d, np, sizeof *d, cmp_summed_id);
+		for (size_t i = 0; i < np; i++) {
+			if (nd && !strcmp(d[nd - 1].id, d[i].id)) {
+				d[nd - 1].sum += d[i].best_w;
+				free(d[i].id);
+				continue;
+			}
+			d[nd++] = d[i];
+		}
+		qsort(d, nd, sizeof *d, cmp_summed_score);
+		live = nd;
+	}
+	/* Collapsed, Xapian estimates passages; scale to documents. */
+	uint64_t est = shim_mset_estimated(m);
+	res->estimated = np < fetch ? nd : (np ? (uint64_t)((double)est * (double)nd / (double)np) : 0);
+	shim_mset_free(m);
+	size_t from = o->offset < nd ? o->offset : nd;
+	size_t n = nd - from < o->k ? nd - from : o->k;
+	res->hits = rc == 0 && n ? calloc(n, sizeof *res->hits) : NULL;
+	if (rc == 0 && n && !res->hits)
+		rc = error_set(DICTA_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const summed_doc *x = &d[from + i];
+		rc = fill_hit(&res->hits[i], idx, q, x->best, x->best_w, o->passages,
+			      plan, o);
+		res->hits[i].score = x->sum;
+		res->n = i + 1;
+	}
+	for (size_t i = 0; i < live; i++)
+		free(d[i].id);
+	free(d);
+	return rc;
+}
+
+static int run_once(dicta_results *res, dicta_index *idx, const shim_query *q,
+		    const query_plan *plan, const dicta_search_options *o)
+{
+	if (o->unit == DICTA_UNIT_DOCUMENT && o->aggregate == DICTA_AGGREGATE_SUM &&
+	    o->sort == DICTA_SORT_RELEVANCE)
+		return run_summed(res, idx, q, plan, o);
+	shim_search_opts so = base_opts(o);
+	so.time_limit_ms = o->time_limit_ms;
 	if (o->unit == DICTA_UNIT_DOCUMENT) {
 		so.collapse_slot = SLOT_PARENT;
 		so.collapse_max = 1;
@@ -197,7 +311,9 @@ static int run_once(dicta_results *res, dicta_index *idx, const shim_query *q,
 	}
 	size_t npassages = o->unit == DICTA_UNIT_DOCUMENT ? o->passages : 1;
 	shim_mset *m;
-	int rc = shim_search(&m, idx->db, q, (unsigned)o->offset, (unsigned)o->k, &so);
+	int rc = shim_search_accept(&m, idx->db, q, (unsigned)o->offset,
+				    (unsigned)o->k, &so, query_plan_check(plan),
+				    (void *)plan);
 	if (rc)
 		return rc;
 	res->estimated = shim_mset_estimated(m);
@@ -207,10 +323,58 @@ static int run_once(dicta_results *res, dicta_index *idx, const shim_query *q,
 		rc = error_set(DICTA_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		rc = fill_hit(&res->hits[i], idx, q, shim_mset_docid(m, i),
-			      shim_mset_weight(m, i), npassages, qt);
+			      shim_mset_weight(m, i), npassages, plan, o);
 		res->n = i + 1;
 	}
 	shim_mset_free(m);
+	return rc;
+}
+
+/*
+ * Title weighting: the query's stems (and numbers) looked up among the
+ * title terms (PREFIX_TITLE, one wdf per distinct title word on every
+ * passage of the document), scaled by weight, added to *q with AND_MAYBE
+ * so that they re-rank what *q matches and never match on their own.
+ */
+static int add_title_boost(shim_query **q, const query_terms *qt, double weight)
+{
+	shim_query **subs = qt->n ? calloc(qt->n, sizeof *subs) : NULL;
+	size_t n = 0;
+	int rc = qt->n && !subs ? error_set(DICTA_ENOMEM, "out of memory") : 0;
+	for (size_t i = 0; rc == 0 && i < qt->n; i++) {
+		const char *t = qt->terms[i];
+		size_t tl = strlen(t);
+		char term[STORE_MAX_TERM + 2];
+		if (t[0] == PREFIX_STEM[0])
+			t++, tl--;
+		else if (!strpbrk(t, "0123456789"))
+			continue; /* an unstemmed word: titles hold stems */
+		if (tl + 1 > STORE_MAX_TERM)
+			continue;
+		term[0] = PREFIX_TITLE[0];
+		memcpy(term + 1, t, tl);
+		if (!(subs[n++] = shim_query_term(term, tl + 1, 1, 0)))
+			rc = DICTA_ENOMEM;
+	}
+	shim_query *any = rc == 0 && n ? shim_query_combine(SHIM_OR, subs, n, 0) : NULL;
+	shim_query *scaled = any ? shim_query_scale(any, weight) : NULL;
+	if (rc == 0 && n && !scaled)
+		rc = DICTA_ENOMEM;
+	if (scaled) {
+		shim_query *pair[2] = {*q, scaled};
+		shim_query *boosted = shim_query_combine(SHIM_AND_MAYBE, pair, 2, 0);
+		if (boosted) {
+			shim_query_free(*q);
+			*q = boosted;
+		} else {
+			rc = DICTA_ENOMEM;
+		}
+	}
+	shim_query_free(scaled);
+	shim_query_free(any);
+	for (size_t i = 0; i < n; i++)
+		shim_query_free(subs[i]);
+	free(subs);
 	return rc;
 }
 
@@ -248,25 +412,45 @@ int dicta_search_run(dicta_results **out, dicta_index *idx, const char *query,
 		return error_set(DICTA_EINVAL, "unknown result unit %d", o.unit);
 	if (o.offset > 1000000)
 		return error_set(DICTA_EINVAL, "offset must be at most 1000000");
-	shim_query *q;
-	query_terms qt;
-	int rc = query_natural(&q, &qt, idx, query);
+	if (o.aggregate != DICTA_AGGREGATE_MAX && o.aggregate != DICTA_AGGREGATE_SUM)
+		return error_set(DICTA_EINVAL, "unknown aggregation %d", o.aggregate);
+	if (o.aggregate_n == 0 || o.aggregate_n > MAX_PASSAGES)
+		return error_set(DICTA_EINVAL,
+				 "passages summed must be between 1 and %d", MAX_PASSAGES);
+	if (!(o.bm25_k1 >= 0 && o.bm25_k1 <= 100) || !(o.bm25_b >= 0 && o.bm25_b <= 1))
+		return error_set(DICTA_EINVAL,
+				 "BM25 needs k1 between 0 and 100 and b between 0 and 1");
+	if (!(o.title_weight >= 0 && o.title_weight <= 100))
+		return error_set(DICTA_EINVAL, "title weight must be between 0 and 100");
+	query_plan *plan;
+	int rc = query_compile(&plan, idx, query);
 	if (rc)
 		return rc;
+	/* Our own handle on the plan's query, which the title boost replaces. */
+	shim_query *base = (shim_query *)query_plan_query(plan);
+	shim_query *q = shim_query_combine(SHIM_OR, &base, 1, 0);
+	rc = q ? 0 : DICTA_ENOMEM;
+	if (rc == 0 && o.title_weight > 0)
+		rc = add_title_boost(&q, query_plan_terms(plan), o.title_weight);
+	if (rc) {
+		shim_query_free(q);
+		query_plan_free(plan);
+		return rc;
+	}
 	dicta_results *res = calloc(1, sizeof *res);
 	if (!res || !(res->query = strdup(query))) {
 		free(res);
 		shim_query_free(q);
-		query_terms_free(&qt);
+		query_plan_free(plan);
 		return error_set(DICTA_ENOMEM, "out of memory");
 	}
-	rc = run_once(res, idx, q, &qt, &o);
+	rc = run_once(res, idx, q, plan, &o);
 	if (rc == DICTA_EMODIFIED && !idx->writable && index_reopen(idx) == 0) {
 		results_reset(res);
-		rc = run_once(res, idx, q, &qt, &o);
+		rc = run_once(res, idx, q, plan, &o);
 	}
 	shim_query_free(q);
-	query_terms_free(&qt);
+	query_plan_free(plan);
 	if (rc) {
 		dicta_results_free(res);
 		return rc;

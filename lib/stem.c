@@ -32,6 +32,7 @@
 #include <libstemmer.h>
 
 #include "error.h"
+#include "hash.h"
 #include "stem.h"
 
 #define STEM_MAX_WORD 64
@@ -134,15 +135,6 @@ struct stemmer {
 	struct arena_block *arena;
 };
 
-static uint64_t fnv1a(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325u;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3u;
-	}
-	return h;
-}
 
 /* n bytes from the arena, or NULL on ENOMEM. */
 static char *arena_alloc(stemmer *s, size_t n)

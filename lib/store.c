@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "error.h"
+#include "hash.h"
 #include "store.h"
 
 #define RECORD_MAGIC 'D'
@@ -34,12 +35,7 @@ uint32_t store_get_u32(const char *p)
 
 uint64_t store_hash(uint64_t h, const void *data, size_t len)
 {
-	const unsigned char *p = data;
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	return fnv1a_more(h, data, len);
 }
 
 static size_t put_varint(unsigned char *p, uint64_t v)

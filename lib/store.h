@@ -27,6 +27,7 @@ enum {
 #define PREFIX_TYPE "XT"
 #define PREFIX_COURT "XC"
 #define PREFIX_TITLE "S"  /* stem of a title word, without positions */
+#define PREFIX_FIELD "XF" /* + field + ":" + folded value: citation, metadata */
 
 /* Metadata keys of the database. */
 #define META_FORMAT "dicta:format"   /* "1" */

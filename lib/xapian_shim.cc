@@ -7,6 +7,7 @@
  */
 #include <xapian.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -34,6 +35,43 @@ struct shim_query {
 
 struct shim_mset {
 	Xapian::MSet mset;
+};
+
+/* A view of one document, read through the database by docid.  Inside a
+ * match the Xapian::Document the matcher passes to a MatchDecider is used
+ * for its docid only: in Xapian 1.4.22 its term list, read after those of
+ * earlier candidates, can come out as another document's (seen on the D.C.
+ * Code), while the database's own term list of the docid is right. */
+struct shim_docview {
+	shim_docview(Xapian::Database &db, Xapian::docid did) : db(db), did(did) {}
+	Xapian::Database &db;
+	Xapian::docid did;
+	Xapian::Document doc;       /* for values, opened on first use */
+	bool have_doc = false;
+	std::string value;          /* the last value read */
+	std::vector<uint32_t> pos;  /* the last positions read */
+	std::vector<std::string> terms; /* the term list, read once */
+	bool have_terms = false;
+
+	const Xapian::Document &document()
+	{
+		if (!have_doc) {
+			doc = db.get_document(did, Xapian::DOC_ASSUME_VALID);
+			have_doc = true;
+		}
+		return doc;
+	}
+
+	const std::vector<std::string> &term_list()
+	{
+		if (!have_terms) {
+			for (Xapian::TermIterator i = db.termlist_begin(did);
+			     i != db.termlist_end(did); ++i)
+				terms.push_back(*i);
+			have_terms = true;
+		}
+		return terms;
+	}
 };
 
 /* Map the exception in flight to a dicta code; call only inside catch. */
@@ -512,10 +550,156 @@ char *shim_query_describe(const shim_query *q)
 	}
 }
 
+/* ------------------------------------------------------ document views */
+
+int shim_docview_open(shim_docview **out, shim_db *h, unsigned docid)
+{
+	*out = NULL;
+	try {
+		h->db->get_document(docid); /* DocNotFoundError for a bad id */
+		*out = new shim_docview(*h->db, docid);
+		return 0;
+	} catch (...) {
+		return shim_error();
+	}
+}
+
+void shim_docview_free(shim_docview *v)
+{
+	delete v;
+}
+
+unsigned shim_docview_docid(const shim_docview *v)
+{
+	return v->did;
+}
+
+int shim_docview_value(shim_docview *v, unsigned slot, const char **out,
+		       size_t *len_out)
+{
+	*out = "";
+	*len_out = 0;
+	try {
+		v->value = v->document().get_value(slot);
+		*out = v->value.data();
+		*len_out = v->value.size();
+		return 0;
+	} catch (...) {
+		return shim_error();
+	}
+}
+
+int shim_docview_positions(shim_docview *v, const char *term, size_t len,
+			   const uint32_t **out, size_t *n_out)
+{
+	*out = NULL;
+	*n_out = 0;
+	try {
+		v->pos.clear();
+		std::string t(term, len);
+		for (Xapian::PositionIterator p = v->db.positionlist_begin(v->did, t);
+		     p != v->db.positionlist_end(v->did, t); ++p)
+			v->pos.push_back(*p);
+		*out = v->pos.data();
+		*n_out = v->pos.size();
+		return 0;
+	} catch (...) {
+		return shim_error();
+	}
+}
+
+int shim_docview_has_term(shim_docview *v, const char *term, size_t len,
+			  int *out)
+{
+	*out = 0;
+	try {
+		const std::vector<std::string> &t = v->term_list();
+		*out = std::binary_search(t.begin(), t.end(), std::string(term, len));
+		return 0;
+	} catch (...) {
+		return shim_error();
+	}
+}
+
+int shim_docview_present(shim_docview *v, const char *const *terms, size_t n,
+			 unsigned char *present)
+{
+	std::memset(present, 0, n);
+	try {
+		const std::vector<std::string> &t = v->term_list();
+		auto i = t.begin();
+		for (size_t k = 0; k < n && i != t.end(); k++) {
+			i = std::lower_bound(i, t.end(), terms[k],
+					     [](const std::string &a, const char *b) {
+						     return a.compare(b) < 0;
+					     });
+			present[k] = i != t.end() && *i == terms[k];
+		}
+		return 0;
+	} catch (...) {
+		return shim_error();
+	}
+}
+
+int shim_docview_terms(shim_docview *v, const char *prefix, size_t plen,
+		       int (*cb)(const char *term, size_t len, void *payload),
+		       void *payload)
+{
+	try {
+		const std::vector<std::string> &t = v->term_list();
+		std::string p(prefix, plen);
+		for (auto i = std::lower_bound(t.begin(), t.end(), p); i != t.end(); ++i) {
+			if (i->compare(0, p.size(), p) != 0)
+				break;
+			if (cb(i->data(), i->size(), payload))
+				break;
+		}
+		return 0;
+	} catch (...) {
+		return shim_error();
+	}
+}
+
 /* ------------------------------------------------------------- matching */
 
 int shim_search(shim_mset **out, shim_db *h, const shim_query *q,
 		unsigned offset, unsigned count, const shim_search_opts *o)
+{
+	return shim_search_accept(out, h, q, offset, count, o, NULL, NULL);
+}
+
+/* Calls the C check for each candidate.  An error of the check is kept and
+ * every later candidate dropped, rather than thrown through get_mset:
+ * Xapian 1.4.22 leaks its weighting object when get_mset throws. */
+class AcceptDecider : public Xapian::MatchDecider {
+    public:
+	AcceptDecider(Xapian::Database &db, shim_accept_fn fn, void *payload)
+		: db_(db), fn_(fn), payload_(payload)
+	{
+	}
+	bool operator()(const Xapian::Document &doc) const override
+	{
+		if (rc_)
+			return false;
+		shim_docview v(db_, doc.get_docid());
+		int r = fn_(&v, payload_);
+		if (r < 0)
+			rc_ = r;
+		return r > 0;
+	}
+	int rc() const { return rc_; }
+
+    private:
+	Xapian::Database &db_;
+	shim_accept_fn fn_;
+	void *payload_;
+	mutable int rc_ = 0;
+};
+
+int shim_search_accept(shim_mset **out, shim_db *h, const shim_query *q,
+		       unsigned offset, unsigned count,
+		       const shim_search_opts *o, shim_accept_fn accept,
+		       void *payload)
 {
 	*out = NULL;
 	shim_mset *m = NULL;
@@ -534,7 +718,16 @@ int shim_search(shim_mset **out, shim_db *h, const shim_query *q,
 		if (o->time_limit_ms)
 			enq.set_time_limit(o->time_limit_ms / 1000.0);
 		m = new shim_mset;
-		m->mset = enq.get_mset(offset, count);
+		if (accept) {
+			AcceptDecider d(*h->db, accept, payload);
+			m->mset = enq.get_mset(offset, count, 0, NULL, &d);
+			if (d.rc()) {
+				delete m;
+				return d.rc(); /* the check set the message */
+			}
+		} else {
+			m->mset = enq.get_mset(offset, count);
+		}
 		*out = m;
 		return 0;
 	} catch (...) {

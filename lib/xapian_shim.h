@@ -149,6 +149,50 @@ typedef struct {
 
 int shim_search(shim_mset **out, shim_db *db, const shim_query *q,
 		unsigned offset, unsigned count, const shim_search_opts *opts);
+
+/* ---- looking inside one document (for checks the query cannot express) */
+
+typedef struct shim_docview shim_docview;
+
+/* A view of document docid of db, freed with shim_docview_free. */
+int shim_docview_open(shim_docview **out, shim_db *db, unsigned docid);
+void shim_docview_free(shim_docview *v);
+unsigned shim_docview_docid(const shim_docview *v);
+/* The value in slot ("" if unset): *out points into v and stays valid
+ * until the next shim_docview_value call on v. */
+int shim_docview_value(shim_docview *v, unsigned slot, const char **out,
+		       size_t *len_out);
+/* The positions of term in the document, ascending (none if the term is
+ * absent or has no positions): *out points into v and stays valid until
+ * the next shim_docview_positions call on v. */
+int shim_docview_positions(shim_docview *v, const char *term, size_t len,
+			   const uint32_t **out, size_t *n_out);
+/* *out = 1 if the document has term, else 0. */
+int shim_docview_has_term(shim_docview *v, const char *term, size_t len,
+			  int *out);
+/* For terms[0, n), sorted bytewise ascending, present[i] = 1 if the
+ * document has terms[i], else 0: one pass over its term list. */
+int shim_docview_present(shim_docview *v, const char *const *terms, size_t n,
+			 unsigned char *present);
+/* Call cb for each term of the document starting with prefix, in order;
+ * cb returns non-zero to stop (shim_docview_terms then returns 0). */
+int shim_docview_terms(shim_docview *v, const char *prefix, size_t plen,
+		       int (*cb)(const char *term, size_t len, void *payload),
+		       void *payload);
+
+/*
+ * shim_search with a check: accept is called (through a Xapian
+ * MatchDecider) for documents that could enter the result, and returns 1
+ * to keep the document, 0 to drop it, or a negative DICTA_E* code (with
+ * the message set) to fail the search with that code.  The view is valid
+ * only during the call.  accept NULL is shim_search.  Weights, collapsing
+ * and sorting are as in shim_search, over the accepted documents only.
+ */
+typedef int (*shim_accept_fn)(shim_docview *v, void *payload);
+int shim_search_accept(shim_mset **out, shim_db *db, const shim_query *q,
+		       unsigned offset, unsigned count,
+		       const shim_search_opts *opts, shim_accept_fn accept,
+		       void *payload);
 void shim_mset_free(shim_mset *m);
 size_t shim_mset_size(const shim_mset *m);
 uint64_t shim_mset_estimated(const shim_mset *m);

@@ -10,7 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "batch_cli.h"
 #include "dicta.h"
+#include "serve_cli.h"
 
 static const char usage[] =
 	"usage: dicta-search --index DIR [options] QUERY...\n"
@@ -28,6 +30,12 @@ static const char usage[] =
 	"      --unit doc|passage   a result is a document with its best passages\n"
 	"                           (default) or a single passage\n"
 	"      --color[=WHEN]       highlight with bold: never, always or auto (default)\n"
+	"      --serve [HOST:]PORT  answer searches over HTTP instead (see\n"
+	"                           dicta-search --serve 0 --help)\n"
+	"      --batch FILE         run every query of FILE: TREC run, JSON Lines,\n"
+	"                           CSV or HTML report, evaluation (see\n"
+	"                           dicta-search --batch - --help)\n"
+	"      --stats              print the index's counts as JSON and exit\n"
 	"  -h, --help               this help\n"
 	"\n"
 	"Exit status: 0 documents found, 1 none found, 2 usage or query error,\n"
@@ -46,9 +54,73 @@ static int parse_size(const char *opt, const char *arg, size_t *out)
 	return 0;
 }
 
+/* --stats: the index's counts as JSON. */
+static int print_stats(const char *index_dir)
+{
+	dicta_index *idx;
+	if (dicta_index_open(&idx, index_dir, DICTA_OPEN_READ) != 0) {
+		fprintf(stderr, "dicta-search: %s\n", dicta_error_last());
+		return 3;
+	}
+	dicta_index_stats st;
+	char *json = NULL;
+	if (dicta_index_stats_get(&st, idx) == 0)
+		json = dicta_index_stats_to_json(&st);
+	if (json)
+		printf("%s\n", json);
+	else
+		fprintf(stderr, "dicta-search: %s\n", dicta_error_last());
+	free(json);
+	dicta_index_free(idx);
+	return json ? 0 : 3;
+}
+
+/* Bytes of the UTF-8 character at s (1 for a byte that starts none), as
+ * the query parser counts columns. */
+static size_t char_len(const unsigned char *s)
+{
+	size_t n = s[0] < 0x80 ? 1 : s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 1;
+	return n ? n : 1;
+}
+
+/* The query, or some 70 characters of it around column col, on one line
+ * (tabs and line breaks shown as spaces), and a caret under the column. */
+static void show_column(const char *query, int col)
+{
+	const unsigned char *q = (const unsigned char *)query;
+	int first = col > 40 ? col - 40 : 1, c = 1;
+	size_t i = 0;
+	fputs("  ", stderr);
+	if (first > 1)
+		fputs("...", stderr);
+	for (; q[i] && c < first + 70; c++) {
+		size_t n = char_len(q + i);
+		if (c >= first) {
+			if (q[i] < 0x20 || q[i] == 0x7F)
+				fputc(' ', stderr);
+			else if (n == 1 && q[i] >= 0x80)
+				fputc('?', stderr);
+			else
+				fwrite(q + i, 1, n, stderr);
+		}
+		i += n;
+	}
+	fprintf(stderr, "%s\n  %*s^\n", q[i] ? "..." : "",
+		col - first + (first > 1 ? 3 : 0), "");
+}
+
 int main(int argc, char **argv)
 {
-	enum { OPT_OFFSET = 256, OPT_COLOR, OPT_SORT, OPT_UNIT };
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--serve") || !strncmp(argv[i], "--serve=", 8))
+			return serve_main(argc, argv);
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--batch") || !strncmp(argv[i], "--batch=", 8))
+			return batch_main(argc, argv);
+	enum { OPT_OFFSET = 256, OPT_COLOR, OPT_SORT, OPT_UNIT, OPT_STATS };
 	static const struct option longopts[] = {
 		{"index", required_argument, 0, 'i'},
 		{"passages", required_argument, 0, 'p'},
@@ -58,9 +130,11 @@ int main(int argc, char **argv)
 		{"colour", optional_argument, 0, OPT_COLOR},
 		{"sort", required_argument, 0, OPT_SORT},
 		{"unit", required_argument, 0, OPT_UNIT},
+		{"stats", no_argument, 0, OPT_STATS},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0}};
 	const char *index_dir = NULL, *format = "text", *color = "auto";
+	int show_stats = 0;
 	dicta_search_options so;
 	dicta_search_options_init(&so);
 	int c;
@@ -72,6 +146,7 @@ int main(int argc, char **argv)
 		case OPT_OFFSET: if (parse_size("--offset", optarg, &so.offset)) return 2; break;
 		case 'f': format = optarg; break;
 		case OPT_COLOR: color = optarg ? optarg : "always"; break;
+		case OPT_STATS: show_stats = 1; break;
 		case OPT_SORT:
 			if (strcmp(optarg, "relevance") == 0)
 				so.sort = DICTA_SORT_RELEVANCE;
@@ -115,6 +190,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "dicta-search: --index DIR is required\n%s", usage);
 		return 2;
 	}
+	if (show_stats)
+		return print_stats(index_dir);
 	if (optind >= argc) {
 		fprintf(stderr, "dicta-search: no query given\n%s", usage);
 		return 2;
@@ -146,7 +223,7 @@ int main(int argc, char **argv)
 		int col = dicta_error_column();
 		fprintf(stderr, "dicta-search: %s\n", dicta_error_last());
 		if (rc == DICTA_EQUERY && col > 0)
-			fprintf(stderr, "  %s\n  %*s^\n", query, col - 1, "");
+			show_column(query, col);
 		dicta_index_free(idx);
 		free(query);
 		return rc == DICTA_EQUERY || rc == DICTA_EINVAL ? 2 : 3;

@@ -202,3 +202,159 @@ Test(shim, delete_by_term_counts_and_removes)
 	cr_assert_eq(count, 1);
 	shim_db_free(w);
 }
+
+/* For the view tests: count the terms a prefix scan reports. */
+static int count_term(const char *term, size_t len, void *payload)
+{
+	(void)term;
+	(void)len;
+	++*(int *)payload;
+	return 0;
+}
+
+static int accept_odd_position(shim_docview *v, void *payload)
+{
+	const uint32_t *pos;
+	size_t n;
+	++*(int *)payload;
+	if (shim_docview_positions(v, "w", 1, &pos, &n) != 0)
+		return -1;
+	return n == 1 && pos[0] % 2 == 1;
+}
+
+static int accept_fails(shim_docview *v, void *payload)
+{
+	(void)v;
+	(void)payload;
+	return DICTA_ECORRUPT;
+}
+
+Test(shim, a_document_view_reads_values_terms_and_positions)
+{
+	shim_db *w;
+	cr_assert_eq(shim_db_open(&w, db_path("v"), 1), 0);
+	cr_assert_eq(shim_db_begin(w), 0);
+	/* 300 words, so that the term list is longer than one read. */
+	shim_doc *d = shim_doc_new();
+	char word[16];
+	for (int i = 0; i < 300; i++) {
+		int n = snprintf(word, sizeof word, "t%03d", i);
+		cr_assert_eq(shim_doc_add_posting(d, word, (size_t)n, (uint32_t)(i * 2)), 0);
+	}
+	cr_assert_eq(shim_doc_add_posting(d, "t150", 4, 7), 0);
+	cr_assert_eq(shim_doc_add_term(d, "XCcourt", 7, 0), 0);
+	cr_assert_eq(shim_doc_set_value(d, 4, "abc", 3), 0);
+	unsigned id;
+	cr_assert_eq(shim_db_add(w, d, &id), 0);
+	shim_doc_free(d);
+	cr_assert_eq(shim_db_commit(w), 0);
+
+	shim_docview *v;
+	cr_assert_eq(shim_docview_open(&v, w, id), 0);
+	cr_expect_eq(shim_docview_docid(v), id);
+	const char *val;
+	size_t vl;
+	cr_assert_eq(shim_docview_value(v, 4, &val, &vl), 0);
+	cr_expect(vl == 3 && memcmp(val, "abc", 3) == 0);
+	cr_assert_eq(shim_docview_value(v, 9, &val, &vl), 0);
+	cr_expect_eq(vl, 0);
+	const uint32_t *pos;
+	size_t n;
+	cr_assert_eq(shim_docview_positions(v, "t150", 4, &pos, &n), 0);
+	cr_assert_eq(n, 2);
+	cr_expect(pos[0] == 7 && pos[1] == 300);
+	cr_assert_eq(shim_docview_positions(v, "absent", 6, &pos, &n), 0);
+	cr_expect_eq(n, 0);
+	/* Present and absent terms, sorted, on both sides of the list. */
+	unsigned char present[8];
+	const char *sorted[] = {"XCcourt", "a", "t000", "t1", "t150", "t299", "t2999", "zz"};
+	cr_assert_eq(shim_docview_present(v, sorted, 8, present), 0);
+	const unsigned char want[] = {1, 0, 1, 0, 1, 1, 0, 0};
+	for (int i = 0; i < 8; i++)
+		cr_expect_eq(present[i], want[i], "%s", sorted[i]);
+	int has = 0;
+	cr_assert_eq(shim_docview_has_term(v, "t299", 4, &has), 0);
+	cr_expect_eq(has, 1);
+	cr_assert_eq(shim_docview_has_term(v, "t29", 3, &has), 0);
+	cr_expect_eq(has, 0);
+	int count = 0;
+	cr_assert_eq(shim_docview_terms(v, "t2", 2, count_term, &count), 0);
+	cr_expect_eq(count, 100);
+	shim_docview_free(v);
+
+	/* The accept hook sees each candidate and can fail the search. */
+	cr_assert_eq(shim_db_begin(w), 0);
+	for (int i = 0; i < 4; i++) {
+		shim_doc *e = shim_doc_new();
+		cr_assert_eq(shim_doc_add_posting(e, "w", 1, (uint32_t)i), 0);
+		cr_assert_eq(shim_db_add(w, e, NULL), 0);
+		shim_doc_free(e);
+	}
+	cr_assert_eq(shim_db_commit(w), 0);
+	shim_query *q = shim_query_term("w", 1, 1, 0);
+	shim_search_opts o = {-1, 0, 1.2, 0.75, -1, 0, 0};
+	shim_mset *m;
+	int calls = 0;
+	cr_assert_eq(shim_search_accept(&m, w, q, 0, 10, &o, accept_odd_position, &calls), 0);
+	cr_expect_eq(calls, 4);
+	cr_expect_eq(shim_mset_size(m), 2);
+	shim_mset_free(m);
+	cr_expect_eq(shim_search_accept(&m, w, q, 0, 10, &o, accept_fails, NULL), DICTA_ECORRUPT);
+	cr_expect_null(m);
+	shim_query_free(q);
+	shim_db_free(w);
+}
+
+/* The check must see each candidate's own terms: every passage "dN" has
+ * the term "dN", and a word list differing from its neighbours'. */
+static int accept_own_terms(shim_docview *v, void *payload)
+{
+	char t[32];
+	int n = snprintf(t, sizeof t, "d%u", shim_docview_docid(v));
+	int has = 0;
+	const char *sorted[1] = {t};
+	unsigned char present = 0;
+	if (shim_docview_has_term(v, t, (size_t)n, &has) != 0 ||
+	    shim_docview_present(v, sorted, 1, &present) != 0)
+		return -1;
+	int count = 0;
+	if (shim_docview_terms(v, "v", 1, count_term, &count) != 0)
+		return -1;
+	if (!has || !present || count != (int)(shim_docview_docid(v) % 7) + 1)
+		++*(int *)payload;
+	return 1;
+}
+
+/* Regression: in Xapian 1.4.22 the Document a MatchDecider is given could
+ * list another document's terms once earlier candidates' term lists had
+ * been read; the view now reads them through the database. */
+Test(shim, the_check_sees_each_candidates_own_terms)
+{
+	shim_db *w;
+	cr_assert_eq(shim_db_open(&w, db_path("own"), 1), 0);
+	cr_assert_eq(shim_db_begin(w), 0);
+	for (unsigned i = 1; i <= 3000; i++) {
+		shim_doc *d = shim_doc_new();
+		char t[32];
+		int n = snprintf(t, sizeof t, "d%u", i);
+		cr_assert_eq(shim_doc_add_posting(d, t, (size_t)n, 0), 0);
+		cr_assert_eq(shim_doc_add_posting(d, "common", 6, 1), 0);
+		for (unsigned k = 0; k <= i % 7; k++) {
+			n = snprintf(t, sizeof t, "v%u-%u", i, k);
+			cr_assert_eq(shim_doc_add_posting(d, t, (size_t)n, 2 + k), 0);
+		}
+		cr_assert_eq(shim_db_add(w, d, NULL), 0);
+		shim_doc_free(d);
+	}
+	cr_assert_eq(shim_db_commit(w), 0);
+	shim_query *q = shim_query_term("common", 6, 1, 0);
+	shim_search_opts o = {-1, 0, 1.2, 0.75, -1, 0, 0};
+	shim_mset *m;
+	int wrong = 0;
+	cr_assert_eq(shim_search_accept(&m, w, q, 0, 5000, &o, accept_own_terms, &wrong), 0);
+	cr_expect_eq(shim_mset_size(m), 3000);
+	cr_expect_eq(wrong, 0, "%d candidates saw terms that are not theirs", wrong);
+	shim_mset_free(m);
+	shim_query_free(q);
+	shim_db_free(w);
+}
