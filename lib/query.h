@@ -1,18 +1,25 @@
 /*
- * query.h — turning a query string into a Xapian query (through the shim)
- * and the set of terms whose occurrences are highlighted.  The query side
- * analyzes words with the same analyzer and stemmers as the indexer.
+ * query.h — a query string compiled against an index: the Xapian query
+ * that finds and ranks candidate passages, the check that makes
+ * connectors exact, and the words of a passage that satisfied the query
+ * (for highlighting).  Called by search.c and highlight.c; the language
+ * itself is parsed by query_parse.c and described in
+ * docs/query-language.md.
+ *
+ * The query side analyzes words with the same analyzer and stemmers as
+ * the indexer, and stems each word in every language the index holds.
  */
 #ifndef DICTA_QUERY_H
 #define DICTA_QUERY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "index_internal.h"
 #include "xapian_shim.h"
 
-/* The terms a query can match, as indexed (folded words, Z-stems),
- * sorted and unique once query_terms_seal() has run. */
+/* A set of terms as indexed (folded words, Z-stems), sorted and unique
+ * once query_terms_seal() has run. */
 typedef struct {
 	char **terms;
 	size_t n, cap;
@@ -23,13 +30,50 @@ void query_terms_seal(query_terms *qt);
 int query_terms_has(const query_terms *qt, const char *term, size_t len);
 void query_terms_free(query_terms *qt);
 
+/* Root expansions and wildcards match at most this many indexed words;
+ * beyond it the query is refused with DICTA_EQUERY. */
+#define QUERY_MAX_EXPANSION 1000
+
+typedef struct query_plan query_plan;
+
 /*
- * A natural-language query: each word is matched by its stem in every
- * language of the index (by its folded form for numbers and identifiers),
- * the words OR'd and ranked by BM25.  *out is freed with shim_query_free,
- * *terms with query_terms_free.  DICTA_EQUERY for a query without words.
+ * Parse q and compile it for idx: words stemmed in each language of the
+ * index, roots and wildcards expanded over its vocabulary, fields turned
+ * into their terms.  DICTA_EQUERY (message and column set) for a query
+ * that cannot be parsed or names what the index does not have (an
+ * unknown field, a root with too many words).  Freed with
+ * query_plan_free(); the plan refers to idx and must not outlive it.
  */
-int query_natural(shim_query **out, query_terms *terms, dicta_index *idx,
-		  const char *q);
+int query_compile(query_plan **out, dicta_index *idx, const char *q);
+void query_plan_free(query_plan *p);
+
+/* The Xapian query: it finds every matching passage (and perhaps more,
+ * see query_plan_check) and ranks them by BM25. */
+const shim_query *query_plan_query(const query_plan *p);
+
+/*
+ * The check for shim_search_accept() (payload: the plan) when the Xapian
+ * query alone finds more than the query means — connectors, whose exact
+ * distance, sentence and paragraph are checked on the passage's word
+ * positions — or NULL when Xapian's own match is exact.
+ */
+shim_accept_fn query_plan_check(const query_plan *p);
+
+/* Non-zero for a natural-language query (plain words, ranked). */
+int query_plan_natural(const query_plan *p);
+
+/* The terms whose every occurrence is highlighted in a natural-language
+ * query: Z-stems, folded numbers and exact words, root expansions. */
+const query_terms *query_plan_terms(const query_plan *p);
+
+/*
+ * The word positions of passage docid that satisfied the query, ascending
+ * and unique, in *out (malloc'd, NULL when none) — for a connector only
+ * the words of the pairs within reach, for NOT only its left side — and
+ * the position of the passage's first word in *first_out.  Returns 0 or a
+ * DICTA_E* code.
+ */
+int query_plan_positions(const query_plan *p, unsigned docid, uint32_t **out,
+			 size_t *n_out, uint32_t *first_out);
 
 #endif

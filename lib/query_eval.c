@@ -1,0 +1,589 @@
+/*
+ * query_eval.c — a compiled query evaluated on one passage, from the
+ * passage's own index data: the word positions of its terms, its sentence
+ * and paragraph starts (value slot 4) and its date.  query.c runs it as
+ * the check inside Xapian's match (for connectors, which Xapian can only
+ * approximate) and to find the words to highlight.
+ *
+ * Every node evaluates to whether it matched and, for words, phrases,
+ * OR-groups of them and connectors, the list of ways it matched: spans of
+ * word positions, kept in one pool.  A connector's match points at the
+ * two matches it joined, so the words that satisfied the query are found
+ * by walking down from the matches of the top nodes, and only those are
+ * highlighted.  Connector semantics, on two spans L and R that must not
+ * overlap:
+ *
+ *   /n   the gap between them (first word of the later one minus last
+ *        word of the earlier one) is at most n: "a /3 b" is |pa - pb| <= 3
+ *   +n   the same, and L comes first
+ *   /s   the span from the first to the last of their words lies in one
+ *        sentence; /p in one paragraph; +s and +p: L comes first
+ *
+ * The match of a connector is the span covering both sides, so chains
+ * nest: in (a /3 b) /s c, c must share a sentence with the whole a..b.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "query_eval.h"
+#include "store.h"
+
+int qglob_match(const char *pat, size_t pl, const char *s, size_t sl)
+{
+	size_t pi = 0, si = 0, star = (size_t)-1, mark = 0;
+	while (si < sl) {
+		if (pi < pl && pat[pi] == '*') {
+			star = pi++;
+			mark = si;
+		} else if (pi < pl && pat[pi] == s[si]) {
+			pi++;
+			si++;
+		} else if (star != (size_t)-1) {
+			pi = star + 1;
+			si = ++mark;
+		} else {
+			return 0;
+		}
+	}
+	while (pi < pl && pat[pi] == '*')
+		pi++;
+	return pi == pl;
+}
+
+static int nomem(void)
+{
+	return error_set(DICTA_ENOMEM, "out of memory evaluating the query");
+}
+
+static int grow(void **v, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : 64;
+	while (c < need)
+		c *= 2;
+	void *n = realloc(*v, c * size);
+	if (!n)
+		return nomem();
+	*v = n;
+	*cap = c;
+	return 0;
+}
+
+void qeval_free(query_plan *p)
+{
+	free(p->ev.pool);
+	free(p->ev.list);
+	free(p->ev.off);
+	free(p->ev.n);
+	free(p->ev.matched);
+	free(p->ev.pos);
+	free(p->ev.sent);
+	free(p->ev.para);
+	free(p->ev.seen);
+	free(p->ev.present);
+	memset(&p->ev, 0, sizeof p->ev);
+}
+
+/* Add a match to the pool and to the slice being built; 1 when the pool
+ * is full (the match is dropped). */
+static int add_match(query_plan *p, uint32_t start, uint32_t end, int32_t a,
+		     int32_t b)
+{
+	if (p->ev.npool >= QEVAL_MAX_MATCHES) {
+		p->ev.truncated = 1;
+		return 1;
+	}
+	if (grow((void **)&p->ev.pool, &p->ev.cappool, p->ev.npool + 1,
+		 sizeof *p->ev.pool) ||
+	    grow((void **)&p->ev.list, &p->ev.caplist, p->ev.nlist + 1,
+		 sizeof *p->ev.list))
+		return -1;
+	qmatch *m = &p->ev.pool[p->ev.npool];
+	m->start = start;
+	m->end = end;
+	m->a = a;
+	m->b = b;
+	p->ev.list[p->ev.nlist++] = (uint32_t)p->ev.npool++;
+	return 0;
+}
+
+static int add_ref(query_plan *p, uint32_t idx)
+{
+	if (grow((void **)&p->ev.list, &p->ev.caplist, p->ev.nlist + 1,
+		 sizeof *p->ev.list))
+		return -1;
+	p->ev.list[p->ev.nlist++] = idx;
+	return 0;
+}
+
+/* ------------------------------------------------------------- leaves */
+
+typedef struct {
+	query_plan *p;
+	shim_docview *v;
+	const qleaf *leaf;
+	int rc;
+	int found;
+} scan_state;
+
+static int add_positions(query_plan *p, shim_docview *v, const char *term,
+			 size_t len)
+{
+	const uint32_t *pos;
+	size_t n;
+	int rc = shim_docview_positions(v, term, len, &pos, &n);
+	if (rc || n == 0)
+		return rc;
+	if (grow((void **)&p->ev.pos, &p->ev.cappos, p->ev.npos + n,
+		 sizeof *p->ev.pos))
+		return DICTA_ENOMEM;
+	memcpy(p->ev.pos + p->ev.npos, pos, n * sizeof *pos);
+	p->ev.npos += n;
+	return 0;
+}
+
+static int on_doc_word(const char *term, size_t len, void *payload)
+{
+	scan_state *s = payload;
+	const qleaf *l = s->leaf;
+	if (l->pattern && !qglob_match(l->pattern, l->patlen, term, len))
+		return 0;
+	s->rc = add_positions(s->p, s->v, term, len);
+	return s->rc != 0;
+}
+
+static int on_doc_term(const char *term, size_t len, void *payload)
+{
+	scan_state *s = payload;
+	const qleaf *l = s->leaf;
+	if (l->pattern && !qglob_match(l->pattern, l->patlen, term, len))
+		return 0;
+	s->found = 1;
+	return 1;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static size_t sort_unique(uint32_t *v, size_t n)
+{
+	if (n < 2)
+		return n;
+	qsort(v, n, sizeof *v, cmp_u32);
+	size_t k = 1;
+	for (size_t i = 1; i < n; i++)
+		if (v[i] != v[k - 1])
+			v[k++] = v[i];
+	return k;
+}
+
+/* The positions of a word leaf, into p->ev.pos (sorted, unique).  Most
+ * of a stem's variants are absent from any one passage, and looking for
+ * the positions of an absent word costs as much as reading those of a
+ * present one, so the passage is first asked which words it has. */
+static int leaf_positions(query_plan *p, shim_docview *v, const qleaf *l)
+{
+	p->ev.npos = 0;
+	int rc = 0;
+	if (l->kind == LEAF_WORDS && !p->ev.have_present) {
+		if (!p->ev.present && p->nwords &&
+		    !(p->ev.present = malloc(p->nwords)))
+			return nomem();
+		if (p->nwords &&
+		    (rc = shim_docview_present(v, (const char *const *)p->words,
+					       p->nwords, p->ev.present)) != 0)
+			return rc;
+		p->ev.have_present = 1;
+	}
+	if (l->kind == LEAF_WORDS) {
+		for (size_t i = 0; i < l->nterms && rc == 0; i++)
+			if (p->ev.present[l->widx[i]])
+				rc = add_positions(p, v, l->terms[i], strlen(l->terms[i]));
+	} else if (l->kind == LEAF_WORD_PREFIX) {
+		scan_state s = {p, v, l, 0, 0};
+		rc = shim_docview_terms(v, l->prefix, l->plen, on_doc_word, &s);
+		if (rc == 0)
+			rc = s.rc;
+	}
+	p->ev.npos = sort_unique(p->ev.pos, p->ev.npos);
+	return rc;
+}
+
+static int leaf_present(shim_docview *v, const qleaf *l, int *out)
+{
+	*out = 0;
+	if (l->kind == LEAF_TERMS) {
+		for (size_t i = 0; i < l->nterms && !*out; i++) {
+			int rc = shim_docview_has_term(v, l->terms[i],
+						       strlen(l->terms[i]), out);
+			if (rc)
+				return rc;
+		}
+		return 0;
+	}
+	if (l->kind == LEAF_TERM_PREFIX) {
+		scan_state s = {NULL, v, l, 0, 0};
+		int rc = shim_docview_terms(v, l->prefix, l->plen, on_doc_term, &s);
+		*out = s.found;
+		return rc;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------ sentences, paragraphs */
+
+/* Read the passage's sentence and paragraph starts (absolute positions)
+ * from slot 2 (first position) and slot 4 (see store.h). */
+static int load_structure(query_plan *p, shim_docview *v)
+{
+	p->ev.nsent = p->ev.npara = 0;
+	const char *r;
+	size_t rl;
+	int rc = shim_docview_value(v, SLOT_RANGE, &r, &rl);
+	if (rc)
+		return rc;
+	uint32_t pos = rl == 16 ? store_get_u32(r + 8) : 0;
+	const char *s;
+	size_t sl;
+	if ((rc = shim_docview_value(v, SLOT_STRUCT, &s, &sl)) != 0)
+		return rc;
+	const unsigned char *c = (const unsigned char *)s, *end = c + sl;
+	while (c < end) {
+		uint64_t x = 0;
+		int shift = 0, done = 0;
+		while (c < end && shift < 64) {
+			unsigned char b = *c++;
+			x |= (uint64_t)(b & 0x7f) << shift;
+			shift += 7;
+			if (!(b & 0x80)) {
+				done = 1;
+				break;
+			}
+		}
+		if (!done)
+			return error_set(DICTA_ECORRUPT,
+					 "passage %u: damaged sentence list",
+					 shim_docview_docid(v));
+		pos += (uint32_t)(x >> 1);
+		if (grow((void **)&p->ev.sent, &p->ev.capsent, p->ev.nsent + 1,
+			 sizeof *p->ev.sent))
+			return DICTA_ENOMEM;
+		p->ev.sent[p->ev.nsent++] = pos;
+		if (x & 1) {
+			if (grow((void **)&p->ev.para, &p->ev.cappara,
+				 p->ev.npara + 1, sizeof *p->ev.para))
+				return DICTA_ENOMEM;
+			p->ev.para[p->ev.npara++] = pos;
+		}
+	}
+	return 0;
+}
+
+/* The number of starts <= pos: the ordinal of pos's sentence (or
+ * paragraph) within the passage, 0 for one continued from before. */
+static size_t unit_of(const uint32_t *starts, size_t n, uint32_t pos)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (starts[mid] <= pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* ------------------------------------------------------------ the nodes */
+
+typedef struct {
+	query_plan *p;
+	shim_docview *v;
+	int have_structure;
+} evalctx;
+
+static int eval(evalctx *c, const qnode *n);
+
+static int eval_kids(evalctx *c, const qnode *n)
+{
+	for (size_t i = 0; i < n->nkids; i++) {
+		int rc = eval(c, n->kids[i]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Binary search for a match starting at pos in the sorted slice of id. */
+static int slice_has(const query_plan *p, int id, uint32_t pos)
+{
+	size_t lo = p->ev.off[id], hi = lo + p->ev.n[id];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint32_t s = p->ev.pool[p->ev.list[mid]].start;
+		if (s == pos)
+			return 1;
+		if (s < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static int prox_ok(const evalctx *c, const qnode *n, const qmatch *l,
+		   const qmatch *r)
+{
+	if (!(l->end < r->start || r->end < l->start))
+		return 0; /* the same words cannot be both sides */
+	if (n->ordered && !(l->end < r->start))
+		return 0;
+	if (n->unit == QU_WORDS) {
+		uint32_t gap = l->end < r->start ? r->start - l->end
+						 : l->start - r->end;
+		return gap <= n->dist;
+	}
+	uint32_t lo = l->start < r->start ? l->start : r->start;
+	uint32_t hi = l->end > r->end ? l->end : r->end;
+	const query_plan *p = c->p;
+	if (n->unit == QU_SENTENCE)
+		return unit_of(p->ev.sent, p->ev.nsent, lo) ==
+		       unit_of(p->ev.sent, p->ev.nsent, hi);
+	return unit_of(p->ev.para, p->ev.npara, lo) ==
+	       unit_of(p->ev.para, p->ev.npara, hi);
+}
+
+static int eval(evalctx *c, const qnode *n)
+{
+	query_plan *p = c->p;
+	int id = n->id, rc = 0, m = 0;
+	const qleaf *leaf = &p->leaves[id];
+	if (n->kind != Q_TERM && n->kind != Q_DATE &&
+	    (rc = eval_kids(c, n)) != 0)
+		return rc;
+	size_t off = p->ev.nlist;
+	switch (n->kind) {
+	case Q_TERM:
+		if (leaf->kind == LEAF_WORDS || leaf->kind == LEAF_WORD_PREFIX) {
+			if ((rc = leaf_positions(p, c->v, leaf)) != 0)
+				return rc;
+			for (size_t i = 0; i < p->ev.npos; i++)
+				if ((rc = add_match(p, p->ev.pos[i], p->ev.pos[i], -1,
+						    -1)) != 0)
+					break;
+			if (rc < 0)
+				return DICTA_ENOMEM;
+			m = p->ev.nlist > off;
+		} else if ((rc = leaf_present(c->v, leaf, &m)) != 0) {
+			return rc;
+		}
+		break;
+	case Q_PHRASE: {
+		const qnode *k0 = n->kids[0];
+		int all = 1;
+		for (size_t i = 0; i < n->nkids; i++)
+			all = all && p->ev.matched[n->kids[i]->id];
+		if (!all)
+			break;
+		const qleaf *kl = &p->leaves[k0->id];
+		if (kl->kind == LEAF_TERMS || kl->kind == LEAF_TERM_PREFIX) {
+			m = 1; /* a phrase in a title: its words, anywhere */
+			break;
+		}
+		size_t o0 = p->ev.off[k0->id], n0 = p->ev.n[k0->id];
+		for (size_t j = 0; j < n0; j++) {
+			uint32_t s = p->ev.pool[p->ev.list[o0 + j]].start, i;
+			for (i = 1; i < n->nkids; i++)
+				if (!slice_has(p, n->kids[i]->id, s + (uint32_t)i))
+					break;
+			if (i == n->nkids &&
+			    (rc = add_match(p, s, s + (uint32_t)n->nkids - 1, -1, -1)) < 0)
+				return DICTA_ENOMEM;
+		}
+		m = p->ev.nlist > off;
+		break;
+	}
+	case Q_OR:
+		for (size_t i = 0; i < n->nkids; i++) {
+			int k = n->kids[i]->id;
+			m = m || p->ev.matched[k];
+			for (size_t j = 0; j < p->ev.n[k]; j++)
+				if (add_ref(p, p->ev.list[p->ev.off[k] + j]))
+					return DICTA_ENOMEM;
+		}
+		break;
+	case Q_PROX: {
+		int a = n->kids[0]->id, b = n->kids[1]->id;
+		if (!p->ev.matched[a] || !p->ev.matched[b])
+			break;
+		if (n->unit != QU_WORDS && !c->have_structure) {
+			if ((rc = load_structure(p, c->v)) != 0)
+				return rc;
+			c->have_structure = 1;
+		}
+		for (size_t i = 0; i < p->ev.n[a] && rc == 0; i++) {
+			uint32_t li = p->ev.list[p->ev.off[a] + i];
+			for (size_t j = 0; j < p->ev.n[b]; j++) {
+				uint32_t ri = p->ev.list[p->ev.off[b] + j];
+				const qmatch *l = &p->ev.pool[li], *r = &p->ev.pool[ri];
+				if (!prox_ok(c, n, l, r))
+					continue;
+				uint32_t lo = l->start < r->start ? l->start : r->start;
+				uint32_t hi = l->end > r->end ? l->end : r->end;
+				if ((rc = add_match(p, lo, hi, (int32_t)li, (int32_t)ri)) != 0)
+					break;
+			}
+		}
+		if (rc < 0)
+			return DICTA_ENOMEM;
+		rc = 0;
+		m = p->ev.nlist > off;
+		break;
+	}
+	case Q_AND:
+	case Q_RANK: {
+		int any_word = 0, words = 0;
+		m = 1;
+		for (size_t i = 0; i < n->nkids; i++) {
+			const qnode *k = n->kids[i];
+			int km = p->ev.matched[k->id];
+			if (k->kind == Q_NEG)
+				m = m && !km;
+			else if (n->kind == Q_RANK && k->kind == Q_TERM) {
+				words = 1;
+				any_word = any_word || km;
+			} else
+				m = m && km;
+		}
+		if (words && !any_word)
+			m = 0;
+		break;
+	}
+	case Q_NOT:
+		m = p->ev.matched[n->kids[0]->id];
+		for (size_t i = 1; i < n->nkids; i++)
+			m = m && !p->ev.matched[n->kids[i]->id];
+		break;
+	case Q_NEG:
+	case Q_FIELD:
+		m = p->ev.matched[n->kids[0]->id];
+		break;
+	case Q_DATE: {
+		const char *d;
+		size_t dl;
+		if ((rc = shim_docview_value(c->v, SLOT_DATE, &d, &dl)) != 0)
+			return rc;
+		m = dl == 8 && (!n->lo[0] || memcmp(d, n->lo, 8) >= 0) &&
+		    (!n->hi[0] || memcmp(d, n->hi, 8) <= 0);
+		break;
+	}
+	}
+	p->ev.matched[id] = (unsigned char)(m != 0);
+	p->ev.off[id] = off;
+	p->ev.n[id] = p->ev.nlist - off;
+	return 0;
+}
+
+/* ---------------------------------------------------------- highlights */
+
+typedef struct {
+	uint32_t *v;
+	size_t n, cap;
+} u32vec;
+
+static int mark(query_plan *p, uint32_t idx, u32vec *out)
+{
+	if (p->ev.seen[idx])
+		return 0;
+	p->ev.seen[idx] = 1;
+	const qmatch *m = &p->ev.pool[idx];
+	if (m->a >= 0) {
+		int rc = mark(p, (uint32_t)m->a, out);
+		return rc ? rc : mark(p, (uint32_t)m->b, out);
+	}
+	size_t k = (size_t)(m->end - m->start) + 1;
+	if (grow((void **)&out->v, &out->cap, out->n + k, sizeof *out->v))
+		return DICTA_ENOMEM;
+	for (uint32_t q = m->start; q <= m->end; q++) {
+		out->v[out->n++] = q;
+		if (q == UINT32_MAX)
+			break;
+	}
+	return 0;
+}
+
+/* The words of node n that satisfied it, appended to out. */
+static int collect(query_plan *p, const qnode *n, u32vec *out)
+{
+	int rc = 0;
+	if (!p->ev.matched[n->id])
+		return 0;
+	switch (n->kind) {
+	case Q_TERM:
+	case Q_PHRASE:
+	case Q_PROX:
+		for (size_t j = 0; j < p->ev.n[n->id] && rc == 0; j++)
+			rc = mark(p, p->ev.list[p->ev.off[n->id] + j], out);
+		return rc;
+	case Q_OR:
+	case Q_AND:
+	case Q_RANK:
+		for (size_t i = 0; i < n->nkids && rc == 0; i++)
+			if (n->kids[i]->kind != Q_NEG)
+				rc = collect(p, n->kids[i], out);
+		return rc;
+	case Q_NOT:
+		return collect(p, n->kids[0], out);
+	case Q_NEG:
+	case Q_FIELD:
+	case Q_DATE:
+		return 0; /* exclusions and restrictions mark no word */
+	}
+	return 0;
+}
+
+int qeval_passage(query_plan *p, shim_docview *v, int *matched, uint32_t **hl,
+		  size_t *nhl)
+{
+	*matched = 0;
+	if (hl) {
+		*hl = NULL;
+		*nhl = 0;
+	}
+	size_t nn = p->nnodes;
+	if (!p->ev.off) {
+		p->ev.off = calloc(nn, sizeof *p->ev.off);
+		p->ev.n = calloc(nn, sizeof *p->ev.n);
+		p->ev.matched = calloc(nn, 1);
+		if (!p->ev.off || !p->ev.n || !p->ev.matched)
+			return nomem();
+	}
+	p->ev.npool = p->ev.nlist = 0;
+	p->ev.truncated = 0;
+	p->ev.have_present = 0;
+	evalctx c = {p, v, 0};
+	const qnode *root = qast_root(p->ast);
+	int rc = eval(&c, root);
+	if (rc)
+		return rc;
+	*matched = p->ev.matched[root->id];
+	if (!hl)
+		return 0;
+	if (grow((void **)&p->ev.seen, &p->ev.capseen, p->ev.npool + 1, 1))
+		return DICTA_ENOMEM;
+	memset(p->ev.seen, 0, p->ev.npool + 1);
+	u32vec out = {0};
+	if ((rc = collect(p, root, &out)) != 0) {
+		free(out.v);
+		return rc;
+	}
+	out.n = sort_unique(out.v, out.n);
+	*hl = out.v;
+	*nhl = out.n;
+	return 0;
+}

@@ -1,0 +1,108 @@
+/*
+ * query_eval.h — between query.c, which compiles a query, and
+ * query_eval.c, which evaluates the compiled query on one passage: what
+ * each leaf of the tree matches, and the plan that holds the evaluator's
+ * scratch space.  Internal to those two files.
+ */
+#ifndef DICTA_QUERY_EVAL_H
+#define DICTA_QUERY_EVAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "query.h"
+#include "query_parse.h"
+
+/* What a leaf of the tree (a term node) matches in a passage. */
+typedef enum {
+	LEAF_NONE,        /* not a leaf */
+	LEAF_WORDS,       /* positions of the listed words */
+	LEAF_WORD_PREFIX, /* positions of the passage's words starting with
+			   * prefix (and matching pattern, if set) */
+	LEAF_TERMS,       /* present if any listed term is: field terms */
+	LEAF_TERM_PREFIX  /* present if a term starting with prefix (and
+			   * matching pattern) is */
+} leaf_kind;
+
+typedef struct {
+	leaf_kind kind;
+	char **terms;
+	size_t nterms;
+	char *prefix;   /* LEAF_*_PREFIX */
+	size_t plen;
+	char *pattern;  /* NULL: every term with the prefix */
+	size_t patlen;
+	uint32_t *widx; /* LEAF_WORDS: index of each term in the plan's words */
+	/* The node's terms in the Xapian query: stems, exact words or
+	 * expansions, OR'd (SYNONYM for an expansion). */
+	char **xterms;
+	size_t nxterms;
+	int synonym;
+} qleaf;
+
+/* One way a node matched: words [start, end] of the passage; a and b are
+ * the matches of a connector's two sides (indices in the pool), -1 for a
+ * word or phrase, whose words are all of start..end. */
+typedef struct {
+	uint32_t start, end;
+	int32_t a, b;
+} qmatch;
+
+/* Matches kept per passage: a connector over frequent words could pair
+ * every occurrence with every other; beyond this many pairs the rest are
+ * not looked at (the passage still matches if a pair was found). */
+#define QEVAL_MAX_MATCHES 65536
+
+struct query_plan {
+	dicta_index *idx;
+	qast *ast;
+	const qnode **nodes; /* by id */
+	size_t nnodes;
+	qleaf *leaves;       /* by node id */
+	shim_query *xq;
+	query_terms terms;
+	int natural;
+	int check;           /* the Xapian query over-matches: check passages */
+	int structure;       /* /s, /p: read sentence starts */
+	/* Every word a LEAF_WORDS leaf looks up, sorted and unique: a passage
+	 * is asked once which of them it has, and only those are read. */
+	char **words;
+	size_t nwords;
+
+	/* Scratch of the evaluator, reused from passage to passage. */
+	struct {
+		qmatch *pool;
+		size_t npool, cappool;
+		uint32_t *list; /* slices of pool indices, one per node */
+		size_t nlist, caplist;
+		size_t *off, *n; /* by node id: its slice of list */
+		unsigned char *matched;
+		uint32_t *pos;   /* positions gathered for a leaf */
+		size_t npos, cappos;
+		uint32_t *sent, *para; /* sentence and paragraph starts */
+		size_t nsent, npara, capsent, cappara;
+		int truncated;
+		unsigned char *seen; /* for highlighting: pool entries visited */
+		size_t capseen;
+		unsigned char *present; /* by index in words: in this passage */
+		int have_present;
+	} ev;
+};
+
+/* Does s[0, sl) match pattern pat[0, pl), where '*' stands for any run of
+ * bytes? */
+int qglob_match(const char *pat, size_t pl, const char *s, size_t sl);
+
+/*
+ * Evaluate the plan on one passage: *matched receives whether the passage
+ * satisfies the whole query; with hl not NULL, *hl receives the positions
+ * of the words that satisfied it (malloc'd, ascending, unique; NULL when
+ * none) and *nhl their number.  Returns 0 or a DICTA_E* code.
+ */
+int qeval_passage(query_plan *p, shim_docview *v, int *matched, uint32_t **hl,
+		  size_t *nhl);
+
+/* Release the evaluator's scratch. */
+void qeval_free(query_plan *p);
+
+#endif
