@@ -32,7 +32,7 @@ run() {
 	local summary docs passages skipped text_mb idx_bytes
 	summary=$(grep '^indexed ' "$log")
 	docs=$(sed -E 's/^indexed ([0-9]+) documents.*/\1/' <<<"$summary")
-	passages=$(sed -E 's/.*\(([0-9]+) passages\).*/\1/' <<<"$summary")
+	passages=$(sed -E "s/.*; ([0-9]+) passages written.*/\1/" <<<"$summary")
 	skipped=$(sed -E 's/.*; ([0-9]+) skipped.*/\1/' <<<"$summary")
 	text_mb=$(sed -E 's/.*: ([0-9.]+) MB of text.*/\1/' <<<"$summary")
 	idx_bytes=$(du -sb "$idx" | cut -f1)
