@@ -170,14 +170,15 @@ void format_snippet_window(const dicta_passage *p, size_t *from, size_t *to)
 	snippet_window(p, p->text - p->start, from, to);
 }
 
-static void add_passage_text(sbuf *b, const dicta_passage *p, int color)
+/* The snippet of p, highlights marked (bold, or ** when !color), white
+ * space folded, with "..." where the window cuts the passage. */
+static void add_snippet(sbuf *b, const dicta_passage *p, int color)
 {
 	/* Offsets are in document text; p->text starts at p->start. */
 	const char *doc = p->text - p->start;
 	size_t from, to;
 	snippet_window(p, doc, &from, &to);
 	const char *on = color ? "\033[1m" : "**", *off = color ? "\033[0m" : "**";
-	sb_add(b, "   ", 3);
 	if (from > p->start)
 		sb_add(b, "...", 3);
 	size_t at = from;
@@ -196,6 +197,25 @@ static void add_passage_text(sbuf *b, const dicta_passage *p, int color)
 	sb_add_folded(b, doc, at, to);
 	if (to < p->end)
 		sb_add(b, "...", 3);
+}
+
+char *format_snippet_text(const dicta_passage *p, int color)
+{
+	sbuf b = {0};
+	sb_add(&b, "", 0);
+	add_snippet(&b, p, color);
+	if (b.failed) {
+		free(b.s);
+		error_set(DICTA_ENOMEM, "out of memory");
+		return NULL;
+	}
+	return b.s;
+}
+
+static void add_passage_text(sbuf *b, const dicta_passage *p, int color)
+{
+	sb_add(b, "   ", 3);
+	add_snippet(b, p, color);
 	sb_add(b, "\n", 1);
 }
 

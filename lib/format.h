@@ -21,4 +21,9 @@ json_t *format_results_json(const dicta_results *res);
  * offsets (p->text starts at p->start). */
 void format_snippet_window(const dicta_passage *p, size_t *from, size_t *to);
 
+/* The snippet of p as the text output shows it: that window, white space
+ * folded, highlights between ** ** (ANSI bold when color), "..." where the
+ * passage is cut.  A malloc'd string, or NULL with the error set. */
+char *format_snippet_text(const dicta_passage *p, int color);
+
 #endif

@@ -48,58 +48,6 @@ int report_csv_header(FILE *f, const report_options *ro)
 	return ferror(f) ? error_set(DICTA_EIO, "cannot write the results") : 0;
 }
 
-/* Append text[from, to) to out at *o, runs of white space folded. */
-static void add_folded(char *out, size_t *o, const char *text, size_t from,
-		       size_t to)
-{
-	int space = 0;
-	for (size_t i = from; i < to; i++) {
-		char c = text[i];
-		if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-			space = 1;
-			continue;
-		}
-		if (space)
-			out[(*o)++] = ' ';
-		space = 0;
-		out[(*o)++] = c;
-	}
-	if (space)
-		out[(*o)++] = ' ';
-}
-
-/* The snippet of p with highlights between ** **, white space folded, as
- * the text output shows it. */
-static char *snippet(const dicta_passage *p)
-{
-	const char *doc = p->text - p->start;
-	size_t from, to;
-	format_snippet_window(p, &from, &to);
-	char *out = malloc((to - from) + 4 * p->nhighlights + 8);
-	if (!out)
-		return NULL;
-	size_t o = 0, at = from;
-	if (from > p->start)
-		add_folded(out, &o, "...", 0, 3);
-	for (size_t i = 0; i < p->nhighlights; i++) {
-		const dicta_span *h = &p->highlights[i];
-		if (h->end <= at || h->start >= to)
-			continue;
-		size_t hs = h->start < at ? at : h->start;
-		size_t he = h->end > to ? to : h->end;
-		add_folded(out, &o, doc, at, hs);
-		add_folded(out, &o, "**", 0, 2);
-		add_folded(out, &o, doc, hs, he);
-		add_folded(out, &o, "**", 0, 2);
-		at = he;
-	}
-	add_folded(out, &o, doc, at, to);
-	if (to < p->end)
-		add_folded(out, &o, "...", 0, 3);
-	out[o] = '\0';
-	return out;
-}
-
 int report_csv_query(FILE *f, const batch_outcome *o, const report_options *ro)
 {
 	size_t n = o->res ? dicta_results_count(o->res) : 0;
@@ -116,7 +64,7 @@ int report_csv_query(FILE *f, const batch_outcome *o, const report_options *ro)
 		}
 		const dicta_hit *h = dicta_results_get(o->res, i);
 		char num[64], *id = report_result_id(h, ro->unit);
-		char *text = h->npassages ? snippet(&h->passages[0]) : strdup("");
+		char *text = h->npassages ? format_snippet_text(&h->passages[0], 0) : strdup("");
 		if (!id || !text) {
 			free(id);
 			free(text);
