@@ -70,6 +70,13 @@ typedef struct dicta_index dicta_index;
 #define DICTA_OPEN_WRITE 1  /* read-write; create the index if it is missing */
 #define DICTA_OPEN_WAIT 2   /* with DICTA_OPEN_WRITE: wait for another writer
 			     * to finish instead of failing with DICTA_ELOCKED */
+/* With DICTA_OPEN_WRITE, when the index is created: split it into n shards
+ * (1..64; without this flag, one per online processor, at most 8).  A
+ * document lives in the shard its id hashes to; shards are written in
+ * parallel (dicta_ingest_options.jobs) and searched as one.  The count is
+ * fixed at creation; on an existing index this flag is ignored. */
+#define DICTA_OPEN_SHARDS(n) (((n) & 0xff) << 8)
+#define DICTA_OPEN_SHARDS_OF(flags) (((unsigned)(flags) >> 8) & 0xff)
 
 /*
  * Open the index in directory `path`.  With DICTA_OPEN_READ a missing
@@ -166,7 +173,7 @@ typedef struct {
 	uint64_t deleted;     /* documents pruned (opts->prune) */
 } dicta_ingest_stats;
 
-#define DICTA_INGEST_OPTIONS_VERSION 1
+#define DICTA_INGEST_OPTIONS_VERSION 2
 typedef struct {
 	int version;
 	/* Called for each skipped file or line: path, line (0 for a whole file),
@@ -187,6 +194,12 @@ typedef struct {
 	 * DICTA_EINVAL and commits nothing more. */
 	int strict;
 	void *payload;
+	/* Version 2: writer threads, one or more shards each (0 or 1: write
+	 * from the calling thread).  More jobs than shards are not used.  The
+	 * index is the same whatever the number of jobs: documents reach
+	 * each shard in the order they are read.  With jobs > 1 the
+	 * callbacks may come from any thread, one at a time. */
+	unsigned jobs;
 } dicta_ingest_options;
 
 int dicta_ingest_options_init(dicta_ingest_options *opts);

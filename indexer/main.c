@@ -29,6 +29,10 @@ static const char usage[] =
 	"                         text (en, es, de, fr, it, pt, nl; else en)\n"
 	"      --commit-every N   commit after every N documents written (default 10000)\n"
 	"      --commit-seconds N ... or N seconds after the last commit (default 60)\n"
+	"  -j, --jobs N           writer threads (default: one per processor); the\n"
+	"                         index is the same for any N\n"
+	"      --shards N         when creating the index: split it into N shards\n"
+	"                         (1-64; default: one per processor, at most 8)\n"
 	"      --prune            delete documents from under PATH whose file or line is gone\n"
 	"      --strict           stop at the first bad input (exit 1; the index keeps\n"
 	"                         its last commit)\n"
@@ -136,12 +140,14 @@ static int parse_count(const char *opt, const char *arg, unsigned long long *out
 int main(int argc, char **argv)
 {
 	enum { OPT_COMMIT_EVERY = 256, OPT_COMMIT_SECONDS, OPT_PRUNE, OPT_STRICT,
-	       OPT_WAIT, OPT_CHECK };
+	       OPT_WAIT, OPT_CHECK, OPT_SHARDS };
 	static const struct option longopts[] = {
 		{"index", required_argument, 0, 'i'},
 		{"lang", required_argument, 0, 'l'},
 		{"commit-every", required_argument, 0, OPT_COMMIT_EVERY},
 		{"commit-seconds", required_argument, 0, OPT_COMMIT_SECONDS},
+		{"jobs", required_argument, 0, 'j'},
+		{"shards", required_argument, 0, OPT_SHARDS},
 		{"prune", no_argument, 0, OPT_PRUNE},
 		{"strict", no_argument, 0, OPT_STRICT},
 		{"wait", no_argument, 0, OPT_WAIT},
@@ -150,9 +156,11 @@ int main(int argc, char **argv)
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0}};
 	const char *index_dir = NULL, *lang = NULL;
-	unsigned long long commit_every = 10000, commit_seconds = 60;
+	unsigned long long commit_every = 10000, commit_seconds = 60, shards = 0;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned long long jobs = ncpu > 0 ? (unsigned long long)ncpu : 1;
 	int quiet = 0, prune = 0, strict = 0, wait = 0, check = 0, c;
-	while ((c = getopt_long(argc, argv, "i:l:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:l:j:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': index_dir = optarg; break;
 		case 'l': lang = optarg; break;
@@ -162,6 +170,20 @@ int main(int argc, char **argv)
 			break;
 		case OPT_COMMIT_SECONDS:
 			if (parse_count("--commit-seconds", optarg, &commit_seconds)) return 2;
+			break;
+		case 'j':
+			if (parse_count("--jobs", optarg, &jobs)) return 2;
+			if (jobs < 1 || jobs > 64) {
+				fprintf(stderr, "dicta-index: --jobs needs 1 to 64, not %llu\n", jobs);
+				return 2;
+			}
+			break;
+		case OPT_SHARDS:
+			if (parse_count("--shards", optarg, &shards)) return 2;
+			if (shards < 1 || shards > 64) {
+				fprintf(stderr, "dicta-index: --shards needs 1 to 64, not %llu\n", shards);
+				return 2;
+			}
 			break;
 		case OPT_PRUNE: prune = 1; break;
 		case OPT_STRICT: strict = 1; break;
@@ -187,10 +209,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	dicta_index *idx;
-	int rc = dicta_index_open(&idx, index_dir, DICTA_OPEN_WRITE);
+	int flags = DICTA_OPEN_WRITE | DICTA_OPEN_SHARDS(shards);
+	int rc = dicta_index_open(&idx, index_dir, flags);
 	if (rc == DICTA_ELOCKED && wait) {
 		fprintf(stderr, "dicta-index: %s; waiting\n", dicta_error_last());
-		rc = dicta_index_open(&idx, index_dir, DICTA_OPEN_WRITE | DICTA_OPEN_WAIT);
+		rc = dicta_index_open(&idx, index_dir, flags | DICTA_OPEN_WAIT);
 	}
 	if (rc != 0) {
 		fprintf(stderr, "dicta-index: %s\n", dicta_error_last());
@@ -210,6 +233,7 @@ int main(int argc, char **argv)
 	opts.commit_seconds = (unsigned)commit_seconds;
 	opts.prune = prune;
 	opts.strict = strict;
+	opts.jobs = (unsigned)jobs;
 	opts.payload = &u;
 	dicta_ingest_stats st = {0};
 	for (int i = optind; i < argc && rc == 0; i++) {

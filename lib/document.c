@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,18 +18,24 @@
 int document_load(dicta_index *idx, const char *id, store_record *r,
 		  int want_text)
 {
+	return document_load_from(idx->db, id, r, want_text);
+}
+
+int document_load_from(shim_db *db, const char *id, store_record *r,
+		       int want_text)
+{
 	char term[STORE_MAX_TERM + 1];
 	size_t tl = store_id_term(term, PREFIX_RECORD, id);
 	unsigned docid;
 	size_t n;
-	int rc = shim_db_postings(idx->db, term, tl, &docid, 1, &n);
+	int rc = shim_db_postings(db, term, tl, &docid, 1, &n);
 	if (rc)
 		return rc;
 	if (n == 0)
 		return error_set(DICTA_ENOTFOUND, "no document with id \"%s\"", id);
 	char *data;
 	size_t len;
-	if ((rc = shim_db_get_data(idx->db, docid, &data, &len)) != 0)
+	if ((rc = shim_db_get_data(db, docid, &data, &len)) != 0)
 		return rc;
 	rc = store_record_decode(data, len, r, want_text);
 	free(data);
@@ -234,8 +241,9 @@ int dicta_index_reopen(dicta_index *idx)
 	return idx->writable ? 0 : index_reopen(idx);
 }
 
-/* The bytes of the files in the index directory (glass keeps it flat). */
-static uint64_t dir_bytes(const char *path)
+/* The bytes of the files in the index directory and its shards'
+ * directories (one level down: glass keeps each database flat). */
+static uint64_t dir_bytes(const char *path, int depth)
 {
 	DIR *d = opendir(path);
 	if (!d)
@@ -243,12 +251,44 @@ static uint64_t dir_bytes(const char *path)
 	uint64_t total = 0;
 	struct dirent *e;
 	struct stat st;
-	while ((e = readdir(d)) != NULL)
-		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISREG(st.st_mode))
+	while ((e = readdir(d)) != NULL) {
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (S_ISREG(st.st_mode))
 			total += (uint64_t)st.st_size;
+		else if (S_ISDIR(st.st_mode) && depth > 0 && e->d_name[0] != '.') {
+			char sub[4096];
+			snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+			total += dir_bytes(sub, depth - 1);
+		}
+	}
 	closedir(d);
 	return total;
+}
+
+/* The time of the latest commit of any shard (ISO 8601 sorts). */
+static int latest_commit(dicta_index *idx, char **out, size_t *len_out)
+{
+	*out = NULL;
+	*len_out = 0;
+	for (size_t k = 0; k < idx->nshards; k++) {
+		char *v;
+		size_t vl;
+		int rc = shim_db_get_metadata(idx->shards[k].db, META_COMMIT, &v, &vl);
+		if (rc) {
+			free(*out);
+			*out = NULL;
+			return rc;
+		}
+		if (v && (!*out || strcmp(v, *out) > 0)) {
+			free(*out);
+			*out = v;
+			*len_out = vl;
+		} else {
+			free(v);
+		}
+	}
+	return 0;
 }
 
 int dicta_index_stats_get(dicta_index_stats *out, dicta_index *idx)
@@ -261,10 +301,10 @@ int dicta_index_stats_get(dicta_index_stats *out, dicta_index *idx)
 	char *commit = NULL;
 	size_t len = 0;
 	if (rc == 0)
-		rc = shim_db_get_metadata(idx->db, META_COMMIT, &commit, &len);
+		rc = latest_commit(idx, &commit, &len);
 	if (rc == 0 && commit && len < sizeof out->last_commit)
 		memcpy(out->last_commit, commit, len);
 	free(commit);
-	out->disk_bytes = dir_bytes(idx->path);
+	out->disk_bytes = dir_bytes(idx->path, 1);
 	return rc;
 }

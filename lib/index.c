@@ -15,7 +15,7 @@
  * docs/index-format.md.
  */
 #include <errno.h>
-#include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,64 +34,36 @@
 
 /* ------------------------------------------------------------- opening */
 
-/* A directory we may create an index in: missing, empty, or an index. */
-static int check_index_dir(const char *path)
+static void lang_set_add(lang_set *s, const char *code, int *dirty)
 {
-	struct stat st;
-	if (stat(path, &st) != 0)
-		return errno == ENOENT ? 0 : error_set(DICTA_EIO, "%s: %s", path,
-						      strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return error_set(DICTA_EINVAL, "%s: not a directory", path);
-	char probe[4096];
-	snprintf(probe, sizeof probe, "%s/iamglass", path);
-	if (access(probe, F_OK) == 0)
-		return 0;
-	DIR *d = opendir(path);
-	if (!d)
-		return error_set(DICTA_EIO, "%s: %s", path, strerror(errno));
-	struct dirent *e;
-	int empty = 1;
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			empty = 0;
-	closedir(d);
-	if (!empty)
-		return error_set(DICTA_EINVAL,
-				 "%s: directory exists and is not a dicta index; "
-				 "refusing to write into it",
-				 path);
-	return 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->code[i], code) == 0)
+			return;
+	if (s->n < INDEX_MAX_LANGS) {
+		snprintf(s->code[s->n++], sizeof s->code[0], "%s", code);
+		if (dirty)
+			*dirty = 1;
+	}
 }
 
-static void load_langs(dicta_index *idx)
+static void lang_set_parse(lang_set *s, char *list)
 {
-	char *v = NULL;
-	size_t len = 0;
-	idx->nlangs = 0;
-	if (shim_db_get_metadata(idx->db, META_LANGS, &v, &len) != 0 || !v)
-		return;
 	char *save = NULL;
-	for (char *t = strtok_r(v, " ", &save); t && idx->nlangs < INDEX_MAX_LANGS;
-	     t = strtok_r(NULL, " ", &save))
-		snprintf(idx->langs[idx->nlangs++], sizeof idx->langs[0], "%s", t);
-	free(v);
+	for (char *t = strtok_r(list, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		lang_set_add(s, t, NULL);
 }
 
-static int load_state(dicta_index *idx)
+/* Read one shard's state: format, document count, languages. */
+static int load_shard(dicta_index *idx, index_shard *s)
 {
-	char *fmt = NULL, *docs = NULL;
+	char *fmt = NULL, *docs = NULL, *langs = NULL;
 	size_t len;
 	uint64_t passages = 0;
-	int rc = shim_db_get_metadata(idx->db, META_FORMAT, &fmt, &len);
+	int rc = shim_db_get_metadata(s->db, META_FORMAT, &fmt, &len);
 	if (rc == 0)
-		rc = shim_db_doccount(idx->db, &passages);
-	if (rc != 0) {
-		free(fmt);
-		return rc;
-	}
-	int fresh = (!fmt || !*fmt) && passages == 0;
-	if (!fresh && (!fmt || strcmp(fmt, STORE_FORMAT) != 0)) {
+		rc = shim_db_doccount(s->db, &passages);
+	int fresh = rc == 0 && (!fmt || !*fmt) && passages == 0;
+	if (rc == 0 && !fresh && (!fmt || strcmp(fmt, STORE_FORMAT) != 0))
 		rc = (!fmt || !*fmt)
 			     ? error_set(DICTA_ENOTFOUND,
 					 "%s: a Xapian database, but not a dicta index",
@@ -99,71 +71,41 @@ static int load_state(dicta_index *idx)
 			     : error_set(DICTA_ECORRUPT,
 					 "%s: index format %s, this dicta reads %s",
 					 idx->path, fmt, STORE_FORMAT);
-		free(fmt);
-		return rc;
-	}
+	s->documents = 0;
+	s->langs.n = 0;
+	if (rc == 0 && !fresh &&
+	    shim_db_get_metadata(s->db, META_DOCS, &docs, &len) == 0 && docs)
+		s->documents = strtoull(docs, NULL, 10);
+	if (rc == 0 && shim_db_get_metadata(s->db, META_LANGS, &langs, &len) == 0 &&
+	    langs)
+		lang_set_parse(&s->langs, langs);
 	free(fmt);
-	if (!fresh && shim_db_get_metadata(idx->db, META_DOCS, &docs, &len) == 0 &&
-	    docs)
-		idx->documents = strtoull(docs, NULL, 10);
 	free(docs);
-	load_langs(idx);
+	free(langs);
+	return rc;
+}
+
+void index_count(dicta_index *idx)
+{
+	idx->documents = 0;
+	for (size_t k = 0; k < idx->nshards; k++)
+		idx->documents += idx->shards[k].documents;
+}
+
+static int load_state(dicta_index *idx)
+{
+	lang_set all = {0};
+	for (size_t k = 0; k < idx->nshards; k++) {
+		int rc = load_shard(idx, &idx->shards[k]);
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < idx->shards[k].langs.n; i++)
+			lang_set_add(&all, idx->shards[k].langs.code[i], NULL);
+	}
+	index_count(idx);
+	memcpy(idx->langs, all.code, sizeof idx->langs);
+	idx->nlangs = all.n;
 	return 0;
-}
-
-/* The writer leaves its pid in DIR/OWNER_FILE, so that a second writer can
- * say who holds the lock (Xapian's lock is an open-file-description lock,
- * which does not tell its owner). */
-#define OWNER_FILE "dicta-writer"
-
-static void write_owner(const char *path)
-{
-	char p[4096];
-	snprintf(p, sizeof p, "%s/%s", path, OWNER_FILE);
-	FILE *f = fopen(p, "w");
-	if (!f)
-		return; /* only a courtesy to the next writer */
-	fprintf(f, "%ld\n", (long)getpid());
-	fclose(f);
-}
-
-static int locked_error(const char *path)
-{
-	/* Xapian reports any failure to take the lock (a read-only file
-	 * system, a full disk) as a lock error; only "already locked" means
-	 * another writer. */
-	const char *why = strstr(dicta_error_last(), "write lock on ");
-	if (!strstr(dicta_error_last(), "already locked")) {
-		const char *colon = why ? strstr(why, ": ") : NULL;
-		return error_set(DICTA_EIO, "%s: cannot take the write lock: %s", path,
-				 colon ? colon + 2 : dicta_error_last());
-	}
-	char p[4096], cmd[256] = "";
-	long pid = 0;
-	snprintf(p, sizeof p, "%s/%s", path, OWNER_FILE);
-	FILE *f = fopen(p, "r");
-	if (f) {
-		if (fscanf(f, "%ld", &pid) != 1)
-			pid = 0;
-		fclose(f);
-	}
-	if (pid > 0) {
-		snprintf(p, sizeof p, "/proc/%ld/comm", pid);
-		if ((f = fopen(p, "r")) != NULL) {
-			if (fgets(cmd, sizeof cmd, f))
-				cmd[strcspn(cmd, "\n")] = '\0';
-			fclose(f);
-		}
-	}
-	if (pid > 0 && *cmd)
-		return error_set(DICTA_ELOCKED,
-				 "%s: locked by another writer (process %ld, %s; lock file "
-				 "%s/flintlock); wait for it or use --wait",
-				 path, pid, cmd, path);
-	return error_set(DICTA_ELOCKED,
-			 "%s: locked by another writer (lock file %s/flintlock); "
-			 "wait for it or use --wait",
-			 path, path);
 }
 
 int dicta_index_open(dicta_index **out, const char *path, int flags)
@@ -172,18 +114,6 @@ int dicta_index_open(dicta_index **out, const char *path, int flags)
 	if (!path || !*path)
 		return error_set(DICTA_EINVAL, "no index directory given");
 	int writable = (flags & DICTA_OPEN_WRITE) != 0;
-	if (writable) {
-		int rc = check_index_dir(path);
-		if (rc)
-			return rc;
-	} else {
-		struct stat st;
-		if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-			return error_set(DICTA_ENOTFOUND,
-					 "%s: no index there (create one with "
-					 "dicta-index --index %s PATH...)",
-					 path, path);
-	}
 	dicta_index *idx = calloc(1, sizeof *idx);
 	if (!idx || !(idx->path = strdup(path))) {
 		free(idx);
@@ -193,16 +123,9 @@ int dicta_index_open(dicta_index **out, const char *path, int flags)
 	strcpy(idx->default_lang, "en");
 	idx->guess_lang = 1;
 	int mode = !writable ? 0 : (flags & DICTA_OPEN_WAIT) ? SHIM_WRITE_WAIT : SHIM_WRITE;
-	int rc = shim_db_open(&idx->db, path, mode);
-	if (rc == DICTA_ENOTFOUND && !writable)
-		rc = error_set(DICTA_ENOTFOUND, "%s: not a dicta index (%s)", path,
-			       dicta_error_last());
-	else if (rc == DICTA_ELOCKED)
-		rc = locked_error(path);
+	int rc = index_layout_open(idx, mode, DICTA_OPEN_SHARDS_OF(flags));
 	if (rc == 0)
 		rc = load_state(idx);
-	if (rc == 0 && writable)
-		write_owner(path);
 	if (rc != 0) {
 		dicta_index_free(idx);
 		return rc;
@@ -215,31 +138,26 @@ void dicta_index_free(dicta_index *idx)
 {
 	if (!idx)
 		return;
-	if (idx->in_txn)
-		(void)shim_db_cancel(idx->db);
-	shim_db_free(idx->db);
-	for (size_t i = 0; i < idx->nstemmers; i++)
-		stemmer_free(idx->stemmers[i].st);
-	strset_free(idx->variants);
-	free(idx->dirty);
+	index_layout_close(idx);
+	stemmer_cache_clear(&idx->stemmers);
 	free(idx->path);
 	free(idx);
 }
 
 int index_reopen(dicta_index *idx)
 {
-	int rc = shim_db_reopen(idx->db);
+	int rc = index_layout_reopen(idx);
 	if (rc == 0)
 		rc = load_state(idx);
 	return rc;
 }
 
-stemmer *index_stemmer(dicta_index *idx, const char *code)
+stemmer *stemmer_cache_get(stemmer_cache *c, const char *code)
 {
-	for (size_t i = 0; i < idx->nstemmers; i++)
-		if (strcmp(idx->stemmers[i].code, code) == 0)
-			return idx->stemmers[i].st;
-	if (idx->nstemmers == INDEX_MAX_LANGS) {
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->s[i].code, code) == 0)
+			return c->s[i].st;
+	if (c->n == INDEX_MAX_LANGS) {
 		error_set(DICTA_EINVAL, "too many languages (at most %d)",
 			  INDEX_MAX_LANGS);
 		return NULL;
@@ -249,10 +167,21 @@ stemmer *index_stemmer(dicta_index *idx, const char *code)
 		error_set(DICTA_EINVAL, "no stemmer for language \"%s\"", code);
 		return NULL;
 	}
-	snprintf(idx->stemmers[idx->nstemmers].code,
-		 sizeof idx->stemmers[0].code, "%s", code);
-	idx->stemmers[idx->nstemmers++].st = st;
+	snprintf(c->s[c->n].code, sizeof c->s[0].code, "%s", code);
+	c->s[c->n++].st = st;
 	return st;
+}
+
+void stemmer_cache_clear(stemmer_cache *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		stemmer_free(c->s[i].st);
+	c->n = 0;
+}
+
+stemmer *index_stemmer(dicta_index *idx, const char *code)
+{
+	return stemmer_cache_get(&idx->stemmers, code);
 }
 
 int dicta_index_set_default_lang(dicta_index *idx, const char *lang)
@@ -272,40 +201,58 @@ int dicta_index_set_default_lang(dicta_index *idx, const char *lang)
 	return 0;
 }
 
-static void note_lang(dicta_index *idx, const char *code)
+int index_in_txn(const dicta_index *idx)
 {
-	for (size_t i = 0; i < idx->nlangs; i++)
-		if (strcmp(idx->langs[i], code) == 0)
-			return;
-	if (idx->nlangs < INDEX_MAX_LANGS) {
-		snprintf(idx->langs[idx->nlangs++], sizeof idx->langs[0], "%s",
-			 code);
-		idx->langs_dirty = 1;
-	}
+	for (size_t k = 0; k < idx->nshards; k++)
+		if (idx->shards[k].in_txn)
+			return 1;
+	return 0;
 }
 
-static int begin_batch(dicta_index *idx)
+uint64_t index_passages_added(const dicta_index *idx)
+{
+	uint64_t n = 0;
+	for (size_t k = 0; k < idx->nshards; k++)
+		n += idx->shards[k].passages_added;
+	return n;
+}
+
+static int begin_batch(dicta_index *idx, index_shard *s)
 {
 	if (!idx->writable)
 		return error_set(DICTA_EINVAL, "index opened read-only");
-	if (idx->in_txn)
+	if (s->in_txn)
 		return 0;
-	int rc = shim_db_begin(idx->db);
+	int rc = shim_db_begin(s->db);
 	if (rc == 0)
-		idx->in_txn = 1;
+		s->in_txn = 1;
 	return rc;
 }
 
-/* Give up the open batch after a failed write, so that no half document
- * can ever be committed; the error of the write stays the message. */
-static int abort_batch(dicta_index *idx, int rc)
+/* Give up the shard's open batch after a failed write, so that no half
+ * document can ever be committed; the error of the write stays the
+ * message.  (dicta_index_put's callers see the whole batch discarded:
+ * abort_all.) */
+static int abort_batch(index_shard *s, int rc)
 {
 	char msg[1024];
 	snprintf(msg, sizeof msg, "%s", dicta_error_last());
-	if (idx->in_txn)
-		(void)shim_db_cancel(idx->db);
-	idx->in_txn = 0;
+	if (s->in_txn)
+		(void)shim_db_cancel(s->db);
+	s->in_txn = 0;
 	return error_set(rc, "%s (the uncommitted batch was discarded)", msg);
+}
+
+int index_abort(dicta_index *idx, int rc)
+{
+	char msg[1024];
+	snprintf(msg, sizeof msg, "%s", dicta_error_last());
+	for (size_t k = 0; k < idx->nshards; k++)
+		if (idx->shards[k].in_txn) {
+			(void)shim_db_cancel(idx->shards[k].db);
+			idx->shards[k].in_txn = 0;
+		}
+	return error_set(rc, "%s", msg);
 }
 
 static int cmp_pair(const void *a, const void *b)
@@ -329,24 +276,24 @@ static int list_has(const char *list, size_t len, const char *word)
 }
 
 /* Merge the (stem, word) pairs recorded since the last commit into the
- * index's variant lists: metadata "v:<stem>" = the words, space-separated. */
-static int merge_variants(dicta_index *idx)
+ * shard's variant lists: metadata "v:<stem>" = the words, space-separated. */
+static int merge_variants(index_shard *s)
 {
-	if (idx->ndirty)
-		qsort(idx->dirty, idx->ndirty, sizeof *idx->dirty, cmp_pair);
+	if (s->ndirty)
+		qsort(s->dirty, s->ndirty, sizeof *s->dirty, cmp_pair);
 	int rc = 0;
-	for (size_t i = 0; i < idx->ndirty && rc == 0;) {
-		const char *stem = idx->dirty[i];
+	for (size_t i = 0; i < s->ndirty && rc == 0;) {
+		const char *stem = s->dirty[i];
 		char key[STORE_MAX_TERM + 8];
 		snprintf(key, sizeof key, "%s%s", META_VARIANTS, stem);
 		char *old;
 		size_t ol;
-		if ((rc = shim_db_get_metadata(idx->db, key, &old, &ol)) != 0)
+		if ((rc = shim_db_get_metadata(s->db, key, &old, &ol)) != 0)
 			break;
 		size_t cap = ol + 1, len = ol;
 		size_t j = i;
-		for (; j < idx->ndirty && !strcmp(idx->dirty[j], stem); j++)
-			cap += strlen(idx->dirty[j] + strlen(stem) + 1) + 1;
+		for (; j < s->ndirty && !strcmp(s->dirty[j], stem); j++)
+			cap += strlen(s->dirty[j] + strlen(stem) + 1) + 1;
 		char *list = realloc(old, cap);
 		if (!list) {
 			free(old);
@@ -354,7 +301,7 @@ static int merge_variants(dicta_index *idx)
 		}
 		int changed = 0;
 		for (size_t k = i; k < j; k++) {
-			const char *word = idx->dirty[k] + strlen(stem) + 1;
+			const char *word = s->dirty[k] + strlen(stem) + 1;
 			if (list_has(list, len, word))
 				continue;
 			if (len)
@@ -364,51 +311,109 @@ static int merge_variants(dicta_index *idx)
 			changed = 1;
 		}
 		if (changed)
-			rc = shim_db_set_metadata(idx->db, key, list, len);
+			rc = shim_db_set_metadata(s->db, key, list, len);
 		free(list);
 		i = j;
 	}
 	if (rc == 0)
-		idx->ndirty = 0;
+		s->ndirty = 0;
 	return rc;
 }
 
-int dicta_index_commit(dicta_index *idx)
+int index_shard_commit(dicta_index *idx, size_t k)
 {
-	if (!idx->writable)
-		return error_set(DICTA_EINVAL, "index opened read-only");
-	int rc = begin_batch(idx); /* a commit always writes the metadata */
+	index_shard *s = &idx->shards[k];
+	int rc = begin_batch(idx, s); /* a commit always writes the metadata */
 	if (rc)
 		return rc;
 	char buf[64 + INDEX_MAX_LANGS * 8];
-	rc = merge_variants(idx);
+	rc = merge_variants(s);
 	if (rc == 0)
-		rc = shim_db_set_metadata(idx->db, META_FORMAT, STORE_FORMAT,
+		rc = shim_db_set_metadata(s->db, META_FORMAT, STORE_FORMAT,
 					  strlen(STORE_FORMAT));
 	int n = snprintf(buf, sizeof buf, "%llu",
-			 (unsigned long long)idx->documents);
+			 (unsigned long long)s->documents);
 	if (rc == 0)
-		rc = shim_db_set_metadata(idx->db, META_DOCS, buf, (size_t)n);
-	if (rc == 0 && idx->langs_dirty) {
+		rc = shim_db_set_metadata(s->db, META_DOCS, buf, (size_t)n);
+	if (rc == 0 && s->langs_dirty) {
 		size_t off = 0;
 		buf[0] = '\0';
-		for (size_t i = 0; i < idx->nlangs; i++)
+		for (size_t i = 0; i < s->langs.n; i++)
 			off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%s",
-						i ? " " : "", idx->langs[i]);
-		rc = shim_db_set_metadata(idx->db, META_LANGS, buf, off);
+						i ? " " : "", s->langs.code[i]);
+		rc = shim_db_set_metadata(s->db, META_LANGS, buf, off);
 	}
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	n = (int)strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (rc == 0)
-		rc = shim_db_set_metadata(idx->db, META_COMMIT, buf, (size_t)n);
+		rc = shim_db_set_metadata(s->db, META_COMMIT, buf, (size_t)n);
 	if (rc == 0)
-		rc = shim_db_commit(idx->db);
+		rc = shim_db_commit(s->db);
 	if (rc != 0)
-		return abort_batch(idx, rc);
-	idx->in_txn = 0;
-	idx->langs_dirty = 0;
+		return abort_batch(s, rc);
+	s->in_txn = 0;
+	s->langs_dirty = 0;
+	return 0;
+}
+
+typedef struct {
+	dicta_index *idx;
+	size_t k;
+	pthread_t tid;
+	int rc;
+	char msg[1024];
+} shard_commit_job;
+
+static void *commit_one(void *arg)
+{
+	shard_commit_job *c = arg;
+	c->rc = index_shard_commit(c->idx, c->k);
+	if (c->rc)
+		snprintf(c->msg, sizeof c->msg, "%s", dicta_error_last());
+	return NULL;
+}
+
+/* Each shard commits on its own, all at once, one thread each (a commit
+ * is mostly Xapian flushing the batch to disk).  A crash between two
+ * shards' commits leaves each shard consistent, one with the batch and
+ * one without, and a re-run adds what is missing (docs/indexing.md,
+ * "Crash safety"). */
+int dicta_index_commit(dicta_index *idx)
+{
+	if (!idx->writable)
+		return error_set(DICTA_EINVAL, "index opened read-only");
+	shard_commit_job jobs[INDEX_MAX_SHARDS];
+	for (size_t k = 0; k < idx->nshards; k++) {
+		jobs[k] = (shard_commit_job){.idx = idx, .k = k};
+		if (k == 0 || pthread_create(&jobs[k].tid, NULL, commit_one, &jobs[k]) != 0)
+			jobs[k].tid = 0;
+	}
+	commit_one(&jobs[0]);
+	int rc = jobs[0].rc;
+	const char *msg = jobs[0].msg;
+	for (size_t k = 1; k < idx->nshards; k++) {
+		if (jobs[k].tid)
+			pthread_join(jobs[k].tid, NULL);
+		else
+			commit_one(&jobs[k]); /* no thread: here, after the others */
+		if (jobs[k].rc && !rc) {
+			rc = jobs[k].rc;
+			msg = jobs[k].msg;
+		}
+	}
+	if (rc) {
+		error_set(rc, "%s", msg);
+		return index_abort(idx, rc);
+	}
+	lang_set all = {0};
+	for (size_t k = 0; k < idx->nshards; k++)
+		for (size_t i = 0; i < idx->shards[k].langs.n; i++)
+			lang_set_add(&all, idx->shards[k].langs.code[i], NULL);
+	memcpy(idx->langs, all.code, sizeof idx->langs);
+	idx->nlangs = all.n;
+	index_count(idx);
 	return 0;
 }
 
@@ -416,19 +421,21 @@ int dicta_index_delete(dicta_index *idx, const char *id)
 {
 	if (!id || !*id)
 		return error_set(DICTA_EINVAL, "no document id given");
-	int rc = begin_batch(idx);
+	index_shard *s = &idx->shards[index_shard_of(id, idx->nshards)];
+	int rc = begin_batch(idx, s);
 	if (rc)
 		return rc;
 	char term[STORE_MAX_TERM + 1];
 	size_t tl = store_id_term(term, PREFIX_ID, id);
 	unsigned n = 0;
-	rc = shim_db_delete_term(idx->db, term, tl, &n);
+	rc = shim_db_delete_term(s->db, term, tl, &n);
 	if (rc)
-		return abort_batch(idx, rc);
+		return index_abort(idx, abort_batch(s, rc));
 	if (n == 0)
 		return error_set(DICTA_ENOTFOUND, "no document with id \"%s\"", id);
-	if (idx->documents)
-		idx->documents--;
+	if (s->documents)
+		s->documents--;
+	index_count(idx);
 	return 0;
 }
 
@@ -443,7 +450,7 @@ typedef struct {
 } ptok;
 
 typedef struct {
-	dicta_index *idx;
+	index_shard *sh;
 	const dicta_document *doc;
 	const char *text; /* the cleaned text */
 	size_t text_len;
@@ -660,7 +667,7 @@ static int add_stem(builder *b, shim_doc *sd, const char *stem, size_t sl)
 
 /* Remember that word has stem, so that stem proximity can find the word's
  * positions (index_format.md, "variants"). */
-static int note_variant(dicta_index *idx, const char *stem, size_t sl,
+static int note_variant(index_shard *idx, const char *stem, size_t sl,
 			const char *word, size_t wl)
 {
 	if (sl + 1 + wl > STORE_MAX_TERM)
@@ -738,14 +745,14 @@ static int emit(builder *b, size_t from, size_t to, size_t end)
 	if (rc == 0 && b->ordinal == 0) {
 		b->first = sd; /* completed by finish() */
 		b->ordinal++;
-		b->idx->passages_added++;
+		b->sh->passages_added++;
 		return 0;
 	}
 	if (rc == 0)
-		rc = shim_db_add(b->idx->db, sd, NULL);
+		rc = shim_db_add(b->sh->db, sd, NULL);
 	shim_doc_free(sd);
 	b->ordinal++;
-	b->idx->passages_added++;
+	b->sh->passages_added++;
 	return rc;
 }
 
@@ -827,7 +834,7 @@ static int on_doc_token(const token *t, void *payload)
 		if (!p->stem)
 			goto nomem;
 		p->stem_len = (uint32_t)sl;
-		if (note_variant(b->idx, p->stem, sl, t->text, t->len) != 0)
+		if (note_variant(b->sh, p->stem, sl, t->text, t->len) != 0)
 			goto nomem;
 	}
 	return 0;
@@ -875,7 +882,7 @@ static int finish(builder *b, const char *lang, uint64_t hash)
 	if (rc == 0)
 		rc = shim_doc_add_term(b->first, rterm, rl, 0);
 	if (rc == 0)
-		rc = shim_db_add(b->idx->db, b->first, NULL);
+		rc = shim_db_add(b->sh->db, b->first, NULL);
 	return rc;
 }
 
@@ -906,10 +913,10 @@ static uint64_t doc_hash(const dicta_document *d, const char *text,
 
 /* Is the stored document with this id the same as the one being added?
  * (A document that cannot be read back is never "the same".) */
-static int unchanged(dicta_index *idx, const char *id, uint64_t hash)
+static int unchanged(index_shard *sh, const char *id, uint64_t hash)
 {
 	store_record r;
-	if (document_load(idx, id, &r, 0) != 0) {
+	if (document_load_from(sh->db, id, &r, 0) != 0) {
 		error_clear();
 		return 0;
 	}
@@ -930,6 +937,24 @@ int dicta_index_put(int *out_change, dicta_index *idx,
 		*out_change = 0;
 	if (!doc || !doc->id || !*doc->id)
 		return error_set(DICTA_EINVAL, "document without an id");
+	int rc = index_shard_put(idx, index_shard_of(doc->id, idx->nshards),
+				 out_change, doc);
+	if (rc && rc != DICTA_EINVAL)
+		rc = index_abort(idx, rc);
+	index_count(idx);
+	return rc;
+}
+
+/* Everything here touches shard k only (and idx's read-only settings), so
+ * that one thread per shard can run it (index_jobs.c). */
+int index_shard_put(dicta_index *idx, size_t k, int *out_change,
+		    const dicta_document *doc)
+{
+	index_shard *sh = &idx->shards[k];
+	if (out_change)
+		*out_change = 0;
+	if (!doc || !doc->id || !*doc->id)
+		return error_set(DICTA_EINVAL, "document without an id");
 	if (!doc->text && doc->text_len)
 		return error_set(DICTA_EINVAL, "%s: document without text", doc->id);
 	const char *lang = idx->default_lang;
@@ -944,7 +969,7 @@ int dicta_index_put(int *out_change, dicta_index *idx,
 		if (g && stem_lang_known(g))
 			lang = g;
 	}
-	stemmer *st = index_stemmer(idx, lang);
+	stemmer *st = stemmer_cache_get(&sh->stemmers, lang);
 	if (!st)
 		return DICTA_EINVAL;
 	size_t tl;
@@ -953,19 +978,19 @@ int dicta_index_put(int *out_change, dicta_index *idx,
 	if (!text)
 		return error_set(DICTA_ENOMEM, "out of memory");
 	uint64_t hash = doc_hash(doc, text, tl);
-	if (unchanged(idx, doc->id, hash)) {
+	if (unchanged(sh, doc->id, hash)) {
 		free(text);
 		if (out_change)
 			*out_change = DICTA_CHANGE_UNCHANGED;
 		return 0;
 	}
-	int rc = begin_batch(idx);
+	int rc = begin_batch(idx, sh);
 	if (rc) {
 		free(text);
 		return rc;
 	}
 	builder b = {0};
-	b.idx = idx;
+	b.sh = sh;
 	b.doc = doc;
 	b.text = text;
 	b.text_len = tl;
@@ -976,7 +1001,7 @@ int dicta_index_put(int *out_change, dicta_index *idx,
 		goto out;
 	}
 	unsigned replaced = 0;
-	rc = shim_db_delete_term(idx->db, b.id_term, b.id_term_len, &replaced);
+	rc = shim_db_delete_term(sh->db, b.id_term, b.id_term_len, &replaced);
 	if (rc)
 		goto fail;
 	if (analyze_text(text, tl, on_doc_token, &b) != 0) {
@@ -987,13 +1012,13 @@ int dicta_index_put(int *out_change, dicta_index *idx,
 	if (rc)
 		goto fail;
 	if (!replaced)
-		idx->documents++;
+		sh->documents++;
 	if (out_change)
 		*out_change = replaced ? DICTA_CHANGE_REPLACED : DICTA_CHANGE_ADDED;
-	note_lang(idx, lang);
+	lang_set_add(&sh->langs, lang, &sh->langs_dirty);
 	goto out;
 fail:
-	rc = abort_batch(idx, rc);
+	rc = abort_batch(sh, rc);
 out:
 	builder_free(&b);
 	free(text);

@@ -15,31 +15,59 @@
 #include "xapian_shim.h"
 
 #define INDEX_MAX_LANGS 32
+#define INDEX_MAX_SHARDS 64
 
-struct dicta_index {
-	shim_db *db;
-	char *path;
-	int writable;
-	int in_txn;             /* a batch is open (writer) */
-	uint64_t documents;     /* document count, kept up to date by writers */
-	uint64_t passages_added; /* passages written through this handle */
-	char default_lang[8];   /* for documents without lang, when not guessed */
-	int guess_lang;         /* guess the language of such documents */
-	/* Stemmers by language code, created on first use. */
+/* Stemmers by language code, created on first use. */
+typedef struct {
 	struct {
 		char code[8];
 		stemmer *st;
-	} stemmers[INDEX_MAX_LANGS];
-	size_t nstemmers;
-	/* Languages present in the index (META_LANGS), as codes. */
-	char langs[INDEX_MAX_LANGS][8];
-	size_t nlangs;
+	} s[INDEX_MAX_LANGS];
+	size_t n;
+} stemmer_cache;
+
+/* A set of language codes. */
+typedef struct {
+	char code[INDEX_MAX_LANGS][8];
+	size_t n;
+} lang_set;
+
+/*
+ * One shard of an index: a Xapian database holding the documents whose id
+ * hashes to it (index_layout.c), with the state its writer keeps.  A
+ * shard's metadata (document count, languages, variant lists) describes
+ * that shard only and is committed with its documents, so every shard is
+ * consistent on its own whatever a crash interrupts.  A writer thread owns
+ * whole shards: nothing here is shared between shards.
+ */
+typedef struct {
+	shim_db *db;
+	int in_txn;             /* a batch is open */
+	uint64_t documents;     /* documents in the shard, kept by its writer */
+	uint64_t passages_added; /* passages written to it through this handle */
+	stemmer_cache stemmers;
+	lang_set langs;         /* languages of its documents */
 	int langs_dirty;
 	/* (stem, word) pairs, "stem\0word", recorded by this writer, and
-	 * those not yet merged into the index's variant lists. */
+	 * those not yet merged into the shard's variant lists. */
 	strset *variants;
 	const char **dirty;
 	size_t ndirty, capdirty;
+} index_shard;
+
+struct dicta_index {
+	shim_db *db;            /* reads: the only shard, or all as one group */
+	index_shard *shards;    /* layout order; a document's shard is fixed */
+	size_t nshards;
+	char *path;
+	int writable;
+	uint64_t documents;     /* documents in all shards (index_count) */
+	char default_lang[8];   /* for documents without lang, when not guessed */
+	int guess_lang;         /* guess the language of such documents */
+	stemmer_cache stemmers; /* for readers (queries, highlighting) */
+	/* Languages present in the index (every shard's META_LANGS). */
+	char langs[INDEX_MAX_LANGS][8];
+	size_t nlangs;
 };
 
 /* The stemmer for a language code, created on first use; NULL if the
@@ -49,10 +77,57 @@ stemmer *index_stemmer(dicta_index *idx, const char *code);
 /* Re-read the database after DICTA_EMODIFIED (readers only). */
 int index_reopen(dicta_index *idx);
 
+/* The stemmer for a language code from a cache, created on first use. */
+stemmer *stemmer_cache_get(stemmer_cache *c, const char *code);
+void stemmer_cache_clear(stemmer_cache *c);
+
+/* ---- index_layout.c: shards on disk */
+
+/* The shard of document id among n. */
+size_t index_shard_of(const char *id, size_t n);
+
+/* Open the shards of the index at idx->path into idx->shards and
+ * idx->db.  A writer creates a missing or empty directory as an index
+ * of `create_shards` shards (0: one per online processor); mode is the
+ * shim's SHIM_WRITE or SHIM_WRITE_WAIT for a writer, 0 for a reader. */
+int index_layout_open(dicta_index *idx, int mode, unsigned create_shards);
+
+/* Close what index_layout_open opened (uncommitted batches are lost). */
+void index_layout_close(dicta_index *idx);
+
+/* Re-read every shard at its latest commit (readers). */
+int index_layout_reopen(dicta_index *idx);
+
+/* A metadata value of every shard, joined with single spaces (variant
+ * lists and languages are unions of the shards'); NULL, 0 if no shard
+ * has it.  Malloc'd. */
+int index_metadata_join(dicta_index *idx, const char *key, char **out,
+			size_t *len_out);
+
+/* ---- index.c: writing one shard; callable from the shard's own thread */
+
+/* dicta_index_put on a document known to belong to shard k. */
+int index_shard_put(dicta_index *idx, size_t k, int *out_change,
+		    const dicta_document *doc);
+/* Commit shard k: its documents and its metadata. */
+int index_shard_commit(dicta_index *idx, size_t k);
+
+/* Has some shard an uncommitted batch?  Passages written through this
+ * handle, all shards.  (Not while writer threads run.) */
+int index_in_txn(const dicta_index *idx);
+uint64_t index_passages_added(const dicta_index *idx);
+/* Discard every shard's open batch; returns rc, the message kept. */
+int index_abort(dicta_index *idx, int rc);
+/* Set idx->documents to the sum of the shards' counts. */
+void index_count(dicta_index *idx);
+
 /* Load the record of document id (document.c); with want_text the text is
  * inflated too.  DICTA_ENOTFOUND if there is no such document. */
 int document_load(dicta_index *idx, const char *id, store_record *r,
 		  int want_text);
+/* The same from one database (a writer's shard). */
+int document_load_from(shim_db *db, const char *id, store_record *r,
+		       int want_text);
 
 /* Fill a hit's metadata from a record (strings copied, "" for missing);
  * hit_clear releases everything a hit owns, passages included. */

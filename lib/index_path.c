@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "index_internal.h"
+#include "index_jobs.h"
 #include "ingest.h"
 #include "strset.h"
 
@@ -23,12 +24,13 @@ typedef struct {
 	uint64_t since_commit;
 	double last_commit;
 	uint64_t files_bytes;   /* bytes of the files finished */
-	uint64_t passages_base; /* stats->passages at the start */
-	uint64_t added_base;    /* the writer's passage count at the start */
 	strset *seen;           /* ids met in this walk */
 	strset *bad_files;      /* files with a skip in this walk */
 	int strict_hit;         /* opts->strict and something was skipped */
 	int rc;                 /* a fatal error from the writer */
+	index_jobs *jobs;       /* writer threads, or NULL: write here */
+	uint64_t queued;        /* documents given to jobs since the commit */
+	uint64_t read;          /* documents read in this walk */
 } walk_state;
 
 static double now(void)
@@ -54,6 +56,19 @@ static size_t source_file_len(const char *source)
 	return strlen(source);
 }
 
+/* The stats and callbacks are shared with the writer threads, if any. */
+static void lock(walk_state *w)
+{
+	if (w->jobs)
+		index_jobs_lock(w->jobs);
+}
+
+static void unlock(walk_state *w)
+{
+	if (w->jobs)
+		index_jobs_unlock(w->jobs);
+}
+
 static void skip(walk_state *w, const char *path, long line, const char *reason)
 {
 	w->stats->skipped++;
@@ -65,25 +80,63 @@ static void skip(walk_state *w, const char *path, long line, const char *reason)
 		w->strict_hit = 1;
 }
 
+/* With jobs, since_commit is written by the writer threads (the done
+ * callback, under the jobs' lock) and read here under it. */
 static int maybe_commit(walk_state *w)
 {
 	const dicta_ingest_options *o = w->opts;
-	if (!o || !w->idx->in_txn)
+	if (!o)
 		return 0;
-	int due = (o->commit_every && w->since_commit >= o->commit_every) ||
-		  (o->commit_seconds && now() - w->last_commit >= o->commit_seconds);
+	if (w->jobs)
+		index_jobs_lock(w->jobs);
+	int open = w->jobs ? w->queued > 0 : index_in_txn(w->idx);
+	int due = open &&
+		  ((o->commit_every && w->since_commit >= o->commit_every) ||
+		   (o->commit_seconds && now() - w->last_commit >= o->commit_seconds));
+	if (due)
+		w->since_commit = 0;
+	if (w->jobs)
+		index_jobs_unlock(w->jobs);
 	if (!due)
 		return 0;
-	int rc = dicta_index_commit(w->idx);
-	w->since_commit = 0;
+	int rc = w->jobs ? index_jobs_commit(w->jobs) : dicta_index_commit(w->idx);
+	w->queued = 0;
 	w->last_commit = now();
 	return rc;
+}
+
+/* A document is written (or refused): count it.  Called by the writer
+ * here, or by a writer thread under the jobs' lock. */
+static void count_done(walk_state *w, const dicta_document *d, int change,
+		       uint64_t passages)
+{
+	w->stats->documents++;
+	w->stats->text_bytes += d->text_len;
+	w->stats->added += change == DICTA_CHANGE_ADDED;
+	w->stats->replaced += change == DICTA_CHANGE_REPLACED;
+	w->stats->unchanged += change == DICTA_CHANGE_UNCHANGED;
+	w->stats->passages += passages;
+	if (change != DICTA_CHANGE_UNCHANGED)
+		w->since_commit++;
+}
+
+static void on_job_done(const dicta_document *d, int rc, int change,
+			uint64_t passages, void *payload)
+{
+	walk_state *w = payload;
+	if (rc == DICTA_EINVAL)
+		skip(w, d->source, 0, dicta_error_last());
+	else
+		count_done(w, d, change, passages);
 }
 
 static int on_doc(const ingest_doc *d, void *payload)
 {
 	walk_state *w = payload;
-	if (w->strict_hit)
+	lock(w);
+	int stop = w->strict_hit;
+	unlock(w);
+	if (stop)
 		return 1;
 	const char *first_source = NULL;
 	int fresh = strset_add(w->seen, d->id, strlen(d->id), &first_source);
@@ -99,8 +152,11 @@ static int on_doc(const ingest_doc *d, void *payload)
 		long line = colon && d->source[source_file_len(d->source)] ? atol(colon + 1) : 0;
 		char file[4096];
 		snprintf(file, sizeof file, "%.*s", (int)source_file_len(d->source), d->source);
+		lock(w);
 		skip(w, file, line, reason);
-		return w->strict_hit;
+		stop = w->strict_hit;
+		unlock(w);
+		return stop;
 	}
 	dicta_document doc = {
 		.version = DICTA_DOCUMENT_VERSION,
@@ -109,51 +165,61 @@ static int on_doc(const ingest_doc *d, void *payload)
 		.lang = d->lang, .source = d->source, .meta_json = d->meta_json,
 		.text = d->text, .text_len = d->text_len,
 	};
-	int change = 0;
-	int rc = dicta_index_put(&change, w->idx, &doc);
-	if (rc == DICTA_EINVAL) {
-		/* A document the writer refuses (an unknown language): skip
-		 * it like any other bad input. */
-		skip(w, d->source, 0, dicta_error_last());
-		return w->strict_hit;
+	int rc;
+	if (w->jobs) {
+		if ((rc = index_jobs_put(w->jobs, &doc)) != 0) {
+			w->rc = rc;
+			return 1;
+		}
+		w->queued++;
+	} else {
+		int change = 0;
+		uint64_t before = index_passages_added(w->idx);
+		rc = dicta_index_put(&change, w->idx, &doc);
+		if (rc == DICTA_EINVAL) {
+			/* A document the writer refuses (an unknown
+			 * language): skip it like any other bad input. */
+			skip(w, d->source, 0, dicta_error_last());
+			return w->strict_hit;
+		}
+		if (rc) {
+			w->rc = rc;
+			return 1;
+		}
+		count_done(w, &doc, change, index_passages_added(w->idx) - before);
 	}
-	if (rc) {
-		w->rc = rc;
-		return 1;
-	}
-	w->stats->documents++;
-	w->stats->text_bytes += d->text_len;
-	w->stats->added += change == DICTA_CHANGE_ADDED;
-	w->stats->replaced += change == DICTA_CHANGE_REPLACED;
-	w->stats->unchanged += change == DICTA_CHANGE_UNCHANGED;
-	w->stats->passages = w->passages_base + w->idx->passages_added - w->added_base;
-	if (d->offset)
-		w->stats->bytes = w->files_bytes + d->offset;
-	if (change != DICTA_CHANGE_UNCHANGED)
-		w->since_commit++;
 	if ((rc = maybe_commit(w)) != 0) {
 		w->rc = rc;
 		return 1;
 	}
-	if ((w->stats->documents & 255) == 0)
+	lock(w);
+	if (d->offset)
+		w->stats->bytes = w->files_bytes + d->offset;
+	if ((++w->read & 255) == 0)
 		progress(w);
-	return 0;
+	stop = w->strict_hit;
+	unlock(w);
+	return stop;
 }
 
 static void on_skip(const char *path, long line, const char *reason,
 		    void *payload)
 {
+	lock(payload);
 	skip(payload, path, line, reason);
+	unlock(payload);
 }
 
 static void on_file(const char *path, uint64_t bytes, void *payload)
 {
 	(void)path;
 	walk_state *w = payload;
+	lock(w);
 	w->stats->files++;
 	w->files_bytes += bytes;
 	w->stats->bytes = w->files_bytes;
 	progress(w);
+	unlock(w);
 }
 
 int dicta_ingest_options_init(dicta_ingest_options *opts)
@@ -253,17 +319,32 @@ int dicta_index_add_path(dicta_index *idx, const char *path,
 {
 	if (!idx->writable)
 		return error_set(DICTA_EINVAL, "index opened read-only");
-	walk_state w = {idx, opts, stats, 0, now(), stats->bytes, stats->passages,
-			idx->passages_added, strset_new(), strset_new(), 0, 0};
+	walk_state w = {.idx = idx, .opts = opts, .stats = stats,
+			.last_commit = now(), .files_bytes = stats->bytes,
+			.seen = strset_new(), .bad_files = strset_new()};
 	int rc = 0;
 	if (!w.seen || !w.bad_files) {
 		rc = error_set(DICTA_ENOMEM, "out of memory");
 		goto out;
 	}
+	unsigned jobs = opts && opts->version >= 2 ? opts->jobs : 0;
+	if (jobs > 1 && idx->nshards > 1 &&
+	    (rc = index_jobs_start(&w.jobs, idx, jobs, on_job_done, &w)) != 0)
+		goto out;
 	stats->total_bytes += ingest_total_bytes(path);
 	ingest_callbacks cb = {on_doc, on_skip, on_file, &w};
 	int walked = ingest_path(path, &cb);
-	stats->passages = w.passages_base + idx->passages_added - w.added_base;
+	if (w.jobs) {
+		/* The threads' last documents stay in the open batch, for the
+		 * caller's commit, as without threads. */
+		int jrc = index_jobs_finish(w.jobs);
+		w.jobs = NULL;
+		if (jrc && !w.rc)
+			w.rc = jrc;
+		if (w.rc)
+			w.rc = index_abort(idx, w.rc);
+		index_count(idx);
+	}
 	if (w.rc) {
 		rc = w.rc;
 		goto out;

@@ -228,7 +228,7 @@ static int add_variants(compiler *c, const char *stem, size_t sl, slist *out)
 	key[strlen(META_VARIANTS) + sl] = '\0';
 	char *v;
 	size_t vl;
-	int rc = shim_db_get_metadata(c->idx->db, key, &v, &vl);
+	int rc = index_metadata_join(c->idx, key, &v, &vl);
 	if (rc || !v)
 		return rc;
 	for (size_t i = 0; i < vl && rc == 0;) {

@@ -42,21 +42,35 @@ struct shim_mset {
  * for its docid only: in Xapian 1.4.22 its term list, read after those of
  * earlier candidates, can come out as another document's (seen on the D.C.
  * Code), while the database's own term list of the docid is right. */
+/* A passage's document: from a database and docid, or from the Document a
+ * MatchDecider receives.  Everything is read through the Document, whose
+ * own database is the right one: in a multi-database (a sharded index)
+ * the Document handed to a MatchDecider carries its shard's docid, not
+ * the combined one. */
 struct shim_docview {
-	shim_docview(Xapian::Database &db, Xapian::docid did) : db(db), did(did) {}
-	Xapian::Database &db;
+	shim_docview(Xapian::Database &db, Xapian::docid did) : db(&db), did(did) {}
+	explicit shim_docview(const Xapian::Document &d)
+		: did(d.get_docid()), doc(d), have_doc(true)
+	{
+	}
+	Xapian::Database *db = nullptr;
 	Xapian::docid did;
-	Xapian::Document doc;       /* for values, opened on first use */
+	Xapian::Document doc;       /* opened on first use */
 	bool have_doc = false;
 	std::string value;          /* the last value read */
 	std::vector<uint32_t> pos;  /* the last positions read */
 	std::vector<std::string> terms; /* the term list, read once */
 	bool have_terms = false;
+	/* For positions: a term list cursor, moved forward while the terms
+	 * asked for ascend (query_eval.c asks in sorted order). */
+	Xapian::TermIterator cursor;
+	std::string cursor_term;
+	bool have_cursor = false;
 
 	const Xapian::Document &document()
 	{
 		if (!have_doc) {
-			doc = db.get_document(did, Xapian::DOC_ASSUME_VALID);
+			doc = db->get_document(did, Xapian::DOC_ASSUME_VALID);
 			have_doc = true;
 		}
 		return doc;
@@ -65,12 +79,29 @@ struct shim_docview {
 	const std::vector<std::string> &term_list()
 	{
 		if (!have_terms) {
-			for (Xapian::TermIterator i = db.termlist_begin(did);
-			     i != db.termlist_end(did); ++i)
+			const Xapian::Document &d = document();
+			for (Xapian::TermIterator i = d.termlist_begin();
+			     i != d.termlist_end(); ++i)
 				terms.push_back(*i);
 			have_terms = true;
 		}
 		return terms;
+	}
+
+	void positions(const std::string &t)
+	{
+		pos.clear();
+		if (!have_cursor || t < cursor_term) {
+			cursor = document().termlist_begin();
+			have_cursor = true;
+		}
+		cursor_term = t;
+		cursor.skip_to(t);
+		if (cursor == Xapian::TermIterator() || *cursor != t)
+			return;
+		for (Xapian::PositionIterator p = cursor.positionlist_begin();
+		     p != cursor.positionlist_end(); ++p)
+			pos.push_back(*p);
 	}
 };
 
@@ -161,6 +192,25 @@ void shim_db_free(shim_db *h)
 		(void)shim_error();
 	}
 	delete h;
+}
+
+int shim_db_group(shim_db **out, shim_db *const *parts, size_t n)
+{
+	*out = NULL;
+	shim_db *h = NULL;
+	try {
+		h = new shim_db{NULL, NULL};
+		h->db = new Xapian::Database();
+		for (size_t i = 0; i < n; i++)
+			h->db->add_database(*parts[i]->db);
+		*out = h;
+		return 0;
+	} catch (...) {
+		if (h)
+			delete h->db;
+		delete h;
+		return shim_error();
+	}
 }
 
 int shim_db_reopen(shim_db *h)
@@ -595,11 +645,7 @@ int shim_docview_positions(shim_docview *v, const char *term, size_t len,
 	*out = NULL;
 	*n_out = 0;
 	try {
-		v->pos.clear();
-		std::string t(term, len);
-		for (Xapian::PositionIterator p = v->db.positionlist_begin(v->did, t);
-		     p != v->db.positionlist_end(v->did, t); ++p)
-			v->pos.push_back(*p);
+		v->positions(std::string(term, len));
 		*out = v->pos.data();
 		*n_out = v->pos.size();
 		return 0;
@@ -673,15 +719,15 @@ int shim_search(shim_mset **out, shim_db *h, const shim_query *q,
  * Xapian 1.4.22 leaks its weighting object when get_mset throws. */
 class AcceptDecider : public Xapian::MatchDecider {
     public:
-	AcceptDecider(Xapian::Database &db, shim_accept_fn fn, void *payload)
-		: db_(db), fn_(fn), payload_(payload)
+	AcceptDecider(shim_accept_fn fn, void *payload)
+		: fn_(fn), payload_(payload)
 	{
 	}
 	bool operator()(const Xapian::Document &doc) const override
 	{
 		if (rc_)
 			return false;
-		shim_docview v(db_, doc.get_docid());
+		shim_docview v(doc);
 		int r = fn_(&v, payload_);
 		if (r < 0)
 			rc_ = r;
@@ -690,7 +736,6 @@ class AcceptDecider : public Xapian::MatchDecider {
 	int rc() const { return rc_; }
 
     private:
-	Xapian::Database &db_;
 	shim_accept_fn fn_;
 	void *payload_;
 	mutable int rc_ = 0;
@@ -719,7 +764,7 @@ int shim_search_accept(shim_mset **out, shim_db *h, const shim_query *q,
 			enq.set_time_limit(o->time_limit_ms / 1000.0);
 		m = new shim_mset;
 		if (accept) {
-			AcceptDecider d(*h->db, accept, payload);
+			AcceptDecider d(accept, payload);
 			m->mset = enq.get_mset(offset, count, 0, NULL, &d);
 			if (d.rc()) {
 				delete m;

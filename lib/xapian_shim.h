@@ -33,6 +33,12 @@ typedef struct shim_mset shim_mset;
 int shim_db_open(shim_db **out, const char *path, int writable);
 void shim_db_free(shim_db *db);
 
+/* One handle that reads the databases parts[0..n) as one (Xapian's
+ * multi-database: document ids interleave, statistics are global).  The
+ * group shares the parts' state, a writable part's uncommitted changes
+ * included; free the group before its parts. */
+int shim_db_group(shim_db **out, shim_db *const *parts, size_t n);
+
 /* Re-read a read-only database at its latest commit. */
 int shim_db_reopen(shim_db *db);
 

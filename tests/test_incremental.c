@@ -192,7 +192,8 @@ static char *indexed_tmp(void)
 	}
 	cli_write(dir, "src/a.txt", longer, strlen(longer));
 	cli_write(dir, "src/b.txt", doc_b, sizeof doc_b - 1);
-	cli_result r = cli_run("dicta-index -q --index %s/idx %s/src", dir, dir);
+	/* One shard, so that damage() reaches every document. */
+	cli_result r = cli_run("dicta-index -q --shards 1 --index %s/idx %s/src", dir, dir);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cli_result_free(&r);
 	return dir;
@@ -201,7 +202,7 @@ static char *indexed_tmp(void)
 static void damage(const char *dir, void (*how)(shim_db *))
 {
 	char path[512];
-	snprintf(path, sizeof path, "%s/idx", dir);
+	snprintf(path, sizeof path, "%s/idx/shard-0", dir);
 	shim_db *db;
 	cr_assert_eq(shim_db_open(&db, path, SHIM_WRITE), 0, "%s", dicta_error_last());
 	cr_assert_eq(shim_db_begin(db), 0);
