@@ -37,7 +37,7 @@ for prog in connectors connectors_verify; do
 	c++ -o "$work/$prog" "$work/$prog.o" "$build/libdicta.a" $libs
 done
 
-if [ ! -f "$index/iamglass" ]; then
+if [ ! -f "$index/XAPIANDB" ] && [ ! -f "$index/iamglass" ]; then
 	echo "== indexing $corpus into $index" >&2
 	"$build/dicta-index" -q --index "$index" "$corpus"
 fi

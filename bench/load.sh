@@ -41,7 +41,7 @@ trap cleanup EXIT
 
 cc -O2 -Wall -Wextra -pthread -o "$work/loadgen" bench/loadgen.c
 
-if [ ! -f "$index/iamglass" ]; then
+if [ ! -f "$index/XAPIANDB" ] && [ ! -f "$index/iamglass" ]; then
 	echo "== indexing $corpus into $index"
 	"$build/dicta-index" -q --index "$index" "$corpus"
 fi
