@@ -33,6 +33,9 @@ static const char usage[] =
 	"                         index is the same for any N\n"
 	"      --shards N         when creating the index: split it into N shards\n"
 	"                         (1-64; default: one per processor, at most 8)\n"
+	"      --compact          after indexing (PATH may then be left out), rewrite\n"
+	"                         the index compactly: 35-45%% smaller, searches a\n"
+	"                         little faster; readers are not disturbed\n"
 	"      --prune            delete documents from under PATH whose file or line is gone\n"
 	"      --strict           stop at the first bad input (exit 1; the index keeps\n"
 	"                         its last commit)\n"
@@ -140,7 +143,7 @@ static int parse_count(const char *opt, const char *arg, unsigned long long *out
 int main(int argc, char **argv)
 {
 	enum { OPT_COMMIT_EVERY = 256, OPT_COMMIT_SECONDS, OPT_PRUNE, OPT_STRICT,
-	       OPT_WAIT, OPT_CHECK, OPT_SHARDS };
+	       OPT_WAIT, OPT_CHECK, OPT_SHARDS, OPT_COMPACT };
 	static const struct option longopts[] = {
 		{"index", required_argument, 0, 'i'},
 		{"lang", required_argument, 0, 'l'},
@@ -148,6 +151,7 @@ int main(int argc, char **argv)
 		{"commit-seconds", required_argument, 0, OPT_COMMIT_SECONDS},
 		{"jobs", required_argument, 0, 'j'},
 		{"shards", required_argument, 0, OPT_SHARDS},
+		{"compact", no_argument, 0, OPT_COMPACT},
 		{"prune", no_argument, 0, OPT_PRUNE},
 		{"strict", no_argument, 0, OPT_STRICT},
 		{"wait", no_argument, 0, OPT_WAIT},
@@ -159,7 +163,7 @@ int main(int argc, char **argv)
 	unsigned long long commit_every = 10000, commit_seconds = 60, shards = 0;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned long long jobs = ncpu > 0 ? (unsigned long long)ncpu : 1;
-	int quiet = 0, prune = 0, strict = 0, wait = 0, check = 0, c;
+	int quiet = 0, prune = 0, strict = 0, wait = 0, check = 0, compact = 0, c;
 	while ((c = getopt_long(argc, argv, "i:l:j:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': index_dir = optarg; break;
@@ -189,6 +193,7 @@ int main(int argc, char **argv)
 		case OPT_STRICT: strict = 1; break;
 		case OPT_WAIT: wait = 1; break;
 		case OPT_CHECK: check = 1; break;
+		case OPT_COMPACT: compact = 1; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
@@ -204,9 +209,19 @@ int main(int argc, char **argv)
 		}
 		return check_index(index_dir);
 	}
-	if (optind >= argc) {
+	if (optind >= argc && !compact) {
 		fprintf(stderr, "dicta-index: no PATH to index given\n%s", usage);
 		return 2;
+	}
+	int index_only = optind >= argc; /* --compact alone */
+	if (index_only) {
+		/* Compacting alone must not create an empty index by mistake. */
+		dicta_index *probe;
+		if (dicta_index_open(&probe, index_dir, DICTA_OPEN_READ) != 0) {
+			fprintf(stderr, "dicta-index: %s\n", dicta_error_last());
+			return 1;
+		}
+		dicta_index_free(probe);
 	}
 	dicta_index *idx;
 	int flags = DICTA_OPEN_WRITE | DICTA_OPEN_SHARDS(shards);
@@ -256,7 +271,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	double secs = now() - u.t0, mb = (double)st.text_bytes / 1e6;
-	if (!quiet)
+	if (!quiet && !index_only)
 		fprintf(stderr,
 			"indexed %llu documents (%llu added, %llu replaced, %llu unchanged, "
 			"%llu deleted; %llu passages written) from %llu files: "
@@ -266,6 +281,24 @@ int main(int argc, char **argv)
 			(unsigned long long)st.deleted, (unsigned long long)st.passages,
 			(unsigned long long)st.files, mb, secs, secs > 0 ? mb / secs : 0.0,
 			(unsigned long long)st.skipped);
+	if (compact) {
+		dicta_index_stats before, after;
+		double t = now();
+		rc = dicta_index_stats_get(&before, idx);
+		if (rc == 0)
+			rc = dicta_index_compact(idx);
+		if (rc == 0)
+			rc = dicta_index_stats_get(&after, idx);
+		if (rc != 0) {
+			fprintf(stderr, "dicta-index: compacting: %s\n", dicta_error_last());
+			dicta_index_free(idx);
+			return 1;
+		}
+		if (!quiet)
+			fprintf(stderr, "compacted the index: %.1f MB -> %.1f MB in %.2f s\n",
+				(double)before.disk_bytes / 1e6,
+				(double)after.disk_bytes / 1e6, now() - t);
+	}
 	dicta_index_free(idx);
 	return 0;
 }

@@ -16,6 +16,7 @@
 
 #define INDEX_MAX_LANGS 32
 #define INDEX_MAX_SHARDS 64
+#define INDEX_SHARD_NAME 48 /* "shard-63.999999" and room to spare */
 
 /* Stemmers by language code, created on first use. */
 typedef struct {
@@ -42,6 +43,7 @@ typedef struct {
  */
 typedef struct {
 	shim_db *db;
+	char name[INDEX_SHARD_NAME]; /* its directory; "" for the old layout */
 	int in_txn;             /* a batch is open */
 	uint64_t documents;     /* documents in the shard, kept by its writer */
 	uint64_t passages_added; /* passages written to it through this handle */
@@ -95,7 +97,8 @@ int index_layout_open(dicta_index *idx, int mode, unsigned create_shards);
 /* Close what index_layout_open opened (uncommitted batches are lost). */
 void index_layout_close(dicta_index *idx);
 
-/* Re-read every shard at its latest commit (readers). */
+/* Re-read every shard at its latest commit (readers); if the index was
+ * compacted meanwhile (the stub names other shards), open the new ones. */
 int index_layout_reopen(dicta_index *idx);
 
 /* A metadata value of every shard, joined with single spaces (variant

@@ -36,16 +36,42 @@ size_t index_shard_of(const char *id, size_t n)
 	return n <= 1 ? 0 : (size_t)(fnv1a(id, strlen(id)) % n);
 }
 
-static int is_shard_name(const char *s)
+/* Shard k's directory is shard-k, or shard-k.g after its g-th compaction
+ * (index_layout_compact): *k and *g (0 for none) receive the numbers. */
+static int parse_shard_name(const char *s, unsigned *k, unsigned *g)
 {
 	size_t l = strlen(SHARD_NAME);
-	return strncmp(s, SHARD_NAME, l) == 0 && s[l] &&
-	       strspn(s + l, "0123456789") == strlen(s + l) && strlen(s + l) < 4;
+	if (strncmp(s, SHARD_NAME, l) != 0)
+		return 0;
+	s += l;
+	size_t dk = strspn(s, "0123456789");
+	if (dk == 0 || dk > 2)
+		return 0;
+	*k = (unsigned)atoi(s);
+	*g = 0;
+	if (!s[dk])
+		return 1;
+	if (s[dk] != '.')
+		return 0;
+	size_t dg = strspn(s + dk + 1, "0123456789");
+	if (dg == 0 || dg > 6 || s[dk + 1 + dg])
+		return 0;
+	*g = (unsigned)atoi(s + dk + 1);
+	return 1;
 }
 
-/* Read DIR/XAPIANDB: *n receives the number of shards (0 if there is no
- * stub).  The stub must name shard-0 .. shard-(n-1) in order. */
-static int read_stub(const char *path, size_t *n)
+static int is_shard_name(const char *s)
+{
+	unsigned k, g;
+	return parse_shard_name(s, &k, &g);
+}
+
+/* Read DIR/XAPIANDB into names (INDEX_MAX_SHARDS of them): *n receives the
+ * number of shards (0 if there is no stub).  Line k must name shard k:
+ * "glass shard-k" or "glass shard-k.g". */
+typedef char shard_names[INDEX_MAX_SHARDS][INDEX_SHARD_NAME];
+
+static int read_stub(const char *path, shard_names names, size_t *n)
 {
 	*n = 0;
 	char p[4096];
@@ -61,14 +87,15 @@ static int read_stub(const char *path, size_t *n)
 		line[strcspn(line, "\r\n")] = '\0';
 		if (!*line)
 			continue;
-		char want[64];
-		snprintf(want, sizeof want, "glass %s%zu", SHARD_NAME, *n);
-		if (strcmp(line, want) != 0 || *n == INDEX_MAX_SHARDS)
+		unsigned k, g;
+		const char *name = strncmp(line, "glass ", 6) == 0 ? line + 6 : "";
+		if (*n == INDEX_MAX_SHARDS || !parse_shard_name(name, &k, &g) ||
+		    k != *n || strlen(name) >= INDEX_SHARD_NAME)
 			rc = error_set(DICTA_ECORRUPT,
-				       "%s:%ld: expected \"%s\", found \"%.100s\"", p,
-				       lineno, want, line);
+				       "%s:%ld: expected \"glass %s%zu\", found \"%.100s\"",
+				       p, lineno, SHARD_NAME, *n, line);
 		else
-			(*n)++;
+			snprintf(names[(*n)++], INDEX_SHARD_NAME, "%s", name);
 	}
 	fclose(f);
 	if (rc == 0 && *n == 0)
@@ -78,7 +105,7 @@ static int read_stub(const char *path, size_t *n)
 
 /* Write the stub for n shards: to a temporary file, synced, then renamed
  * over, so that a reader sees the whole stub or none. */
-static int write_stub(const char *path, size_t n)
+static int write_stub(const char *path, shard_names names, size_t n)
 {
 	char p[4096], tmp[4200];
 	snprintf(p, sizeof p, "%s/%s", path, STUB_FILE);
@@ -87,7 +114,7 @@ static int write_stub(const char *path, size_t n)
 	if (!f)
 		return error_set(DICTA_EIO, "%s: %s", tmp, strerror(errno));
 	for (size_t k = 0; k < n; k++)
-		fprintf(f, "glass %s%zu\n", SHARD_NAME, k);
+		fprintf(f, "glass %s\n", names[k]);
 	int bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
 	bad |= fclose(f) != 0;
 	if (bad || rename(tmp, p) != 0) {
@@ -191,6 +218,46 @@ static int locked_error(const char *path, const char *shard)
 			 path, shard);
 }
 
+/* Remove a shard directory: glass keeps its files flat. */
+static void remove_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	if (d) {
+		struct dirent *e;
+		while ((e = readdir(d)) != NULL)
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				(void)unlinkat(dirfd(d), e->d_name, 0);
+		closedir(d);
+	}
+	(void)rmdir(path);
+}
+
+/* Shard directories the stub does not name: what a compaction interrupted
+ * by a crash left, before or after switching the stub.  Removed by a
+ * writer, holding every shard's lock, so no other writer is compacting. */
+static void remove_orphans(dicta_index *idx)
+{
+	if (!idx->nshards || !idx->shards[0].name[0])
+		return;
+	DIR *d = opendir(idx->path);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (!is_shard_name(e->d_name))
+			continue;
+		int named = 0;
+		for (size_t k = 0; k < idx->nshards && !named; k++)
+			named = strcmp(idx->shards[k].name, e->d_name) == 0;
+		if (!named) {
+			char p[4096];
+			snprintf(p, sizeof p, "%s/%s", idx->path, e->d_name);
+			remove_dir(p);
+		}
+	}
+	closedir(d);
+}
+
 static unsigned default_shards(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -200,7 +267,7 @@ static unsigned default_shards(void)
 }
 
 /* Open the n shards (n == 0: the legacy layout, the directory itself). */
-static int open_shards(dicta_index *idx, size_t n, int mode)
+static int open_shards(dicta_index *idx, shard_names names, size_t n, int mode)
 {
 	size_t count = n ? n : 1;
 	idx->shards = calloc(count, sizeof *idx->shards);
@@ -210,9 +277,11 @@ static int open_shards(dicta_index *idx, size_t n, int mode)
 	for (size_t k = 0; k < count; k++) {
 		char p[4096];
 		if (n)
-			snprintf(p, sizeof p, "%s/%s%zu", idx->path, SHARD_NAME, k);
+			snprintf(p, sizeof p, "%s/%s", idx->path, names[k]);
 		else
 			snprintf(p, sizeof p, "%s", idx->path);
+		snprintf(idx->shards[k].name, sizeof idx->shards[k].name, "%s",
+			 n ? names[k] : "");
 		int rc = shim_db_open(&idx->shards[k].db, p, mode);
 		if (rc == DICTA_ENOTFOUND && !mode)
 			return error_set(DICTA_ENOTFOUND, "%s: not a dicta index (%s)",
@@ -243,10 +312,11 @@ int index_layout_open(dicta_index *idx, int mode, unsigned create_shards)
 					 "dicta-index --index %s PATH...)",
 					 path, path);
 		size_t n;
-		int rc = read_stub(path, &n);
+		shard_names names;
+		int rc = read_stub(path, names, &n);
 		if (rc == 0 && n == 0 && !file_exists(path, "iamglass"))
 			rc = error_set(DICTA_ENOTFOUND, "%s: not a dicta index", path);
-		return rc ? rc : open_shards(idx, n, 0);
+		return rc ? rc : open_shards(idx, names, n, 0);
 	}
 	int rc = check_index_dir(path);
 	if (rc)
@@ -255,7 +325,8 @@ int index_layout_open(dicta_index *idx, int mode, unsigned create_shards)
 		return error_set(DICTA_EIO, "%s: %s", path, strerror(errno));
 	for (;;) {
 		size_t n;
-		if ((rc = read_stub(path, &n)) != 0)
+		shard_names names;
+		if ((rc = read_stub(path, names, &n)) != 0)
 			return rc;
 		int legacy = n == 0 && file_exists(path, "iamglass");
 		int create = n == 0 && !legacy;
@@ -263,25 +334,30 @@ int index_layout_open(dicta_index *idx, int mode, unsigned create_shards)
 			n = create_shards ? create_shards : default_shards();
 			if (n > INDEX_MAX_SHARDS)
 				n = INDEX_MAX_SHARDS;
+			for (size_t k = 0; k < n; k++)
+				snprintf(names[k], INDEX_SHARD_NAME, "%s%zu", SHARD_NAME, k);
 		}
-		if ((rc = open_shards(idx, legacy ? 0 : n, mode)) != 0)
+		if ((rc = open_shards(idx, names, legacy ? 0 : n, mode)) != 0)
 			return rc;
-		if (!create)
-			break;
 		/* Holding every shard's lock now: another writer may have
-		 * created the index meanwhile, with another shard count. */
+		 * created or compacted the index meanwhile. */
 		size_t now_n;
-		if ((rc = read_stub(path, &now_n)) != 0)
+		shard_names now;
+		if ((rc = read_stub(path, now, &now_n)) != 0)
 			return rc;
-		if (now_n == 0) {
-			if ((rc = write_stub(path, n)) != 0)
+		if (create && now_n == 0) {
+			if ((rc = write_stub(path, names, n)) != 0)
 				return rc;
 			break;
 		}
-		if (now_n == n)
+		int same = now_n == (legacy ? 0 : n);
+		for (size_t k = 0; k < now_n && same; k++)
+			same = strcmp(now[k], names[k]) == 0;
+		if (same)
 			break;
 		index_layout_close(idx);
 	}
+	remove_orphans(idx);
 	write_owner(path);
 	return 0;
 }
@@ -308,8 +384,79 @@ void index_layout_close(dicta_index *idx)
 
 int index_layout_reopen(dicta_index *idx)
 {
+	size_t n;
+	shard_names names;
+	int rc = read_stub(idx->path, names, &n);
+	if (rc)
+		return rc;
+	int same = n == (idx->shards[0].name[0] ? idx->nshards : 0);
+	for (size_t k = 0; k < n && same; k++)
+		same = strcmp(names[k], idx->shards[k].name) == 0;
+	if (!same) {
+		/* Compacted: the shards we have are gone from the stub. */
+		index_layout_close(idx);
+		return open_shards(idx, names, n, 0);
+	}
 	/* A group shares its shards' databases: reopening it reopens them. */
 	return shim_db_reopen(idx->db);
+}
+
+/*
+ * Compaction: each shard is copied by Xapian's compactor into a new
+ * directory, shard-k.g+1, whose B-trees are full and free of the space
+ * updates leave; then the stub is switched to the new directories in one
+ * rename, and the old ones are removed.  A crash before the switch leaves
+ * the index as it was, after it the compacted index; either way the next
+ * writer removes the directories the stub does not name.  Readers that
+ * have the old shards open keep reading them (their files stay until
+ * closed) and move to the new ones at their next reopen.
+ */
+int dicta_index_compact(dicta_index *idx)
+{
+	if (!idx->writable)
+		return error_set(DICTA_EINVAL, "index opened read-only");
+	if (!idx->shards[0].name[0])
+		return error_set(DICTA_EINVAL,
+				 "%s: an index of the older one-database layout cannot "
+				 "be compacted in place; index it again into a new "
+				 "directory, or use xapian-compact",
+				 idx->path);
+	if (index_in_txn(idx))
+		return error_set(DICTA_EINVAL, "commit before compacting");
+	shard_names names;
+	size_t n = idx->nshards;
+	int rc = 0;
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		unsigned sk, g;
+		(void)parse_shard_name(idx->shards[k].name, &sk, &g);
+		if (g >= 999999)
+			g = 0;
+		snprintf(names[k], INDEX_SHARD_NAME, "%s%zu.%u", SHARD_NAME, k, g + 1);
+		char p[4096];
+		snprintf(p, sizeof p, "%s/%s", idx->path, names[k]);
+		remove_dir(p); /* a leftover of an interrupted compaction */
+		rc = shim_db_compact(idx->shards[k].db, p);
+	}
+	if (rc == 0)
+		rc = write_stub(idx->path, names, n);
+	if (rc) {
+		for (size_t k = 0; k < n; k++) {
+			char p[4096];
+			snprintf(p, sizeof p, "%s/%s", idx->path, names[k]);
+			remove_dir(p);
+		}
+		return rc;
+	}
+	/* The stub names the new shards: from here the index is compacted.
+	 * Keep writing to it through the new shards. */
+	uint64_t added = index_passages_added(idx);
+	index_layout_close(idx);
+	rc = open_shards(idx, names, n, SHIM_WRITE);
+	if (rc == 0) {
+		remove_orphans(idx);
+		idx->shards[0].passages_added = added;
+	}
+	return rc;
 }
 
 /* Does the space-separated list[0, len) have word[0, wl)? */

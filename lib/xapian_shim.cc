@@ -213,6 +213,16 @@ int shim_db_group(shim_db **out, shim_db *const *parts, size_t n)
 	}
 }
 
+int shim_db_compact(shim_db *h, const char *output)
+{
+	try {
+		h->db->compact(output, Xapian::DBCOMPACT_NO_RENUMBER);
+		return 0;
+	} catch (...) {
+		return shim_error();
+	}
+}
+
 int shim_db_reopen(shim_db *h)
 {
 	try {

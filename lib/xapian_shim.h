@@ -39,6 +39,10 @@ void shim_db_free(shim_db *db);
  * included; free the group before its parts. */
 int shim_db_group(shim_db **out, shim_db *const *parts, size_t n);
 
+/* Write a compacted copy of db's latest commit to a new database at
+ * output (Xapian's compactor; document ids kept). */
+int shim_db_compact(shim_db *db, const char *output);
+
 /* Re-read a read-only database at its latest commit. */
 int shim_db_reopen(shim_db *db);
 

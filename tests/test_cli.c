@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -203,6 +204,38 @@ Test(cli, reindexing_replaces_instead_of_duplicating)
 	json_t *res = json_object_get(j, "results");
 	cr_expect_eq(json_array_size(res), 2, "%s", r.out); /* good.txt and j-1 contain "the" */
 	json_decref(j);
+	cli_result_free(&r);
+	cli_tmpdir_remove(dir);
+}
+
+Test(cli, compact_alone_needs_an_existing_index_and_keeps_its_answers)
+{
+	char *dir = make_source();
+	cli_result r = cli_run("dicta-index --index %s/none --compact", dir);
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err, "no index there"), "%s", r.err);
+	cli_result_free(&r);
+	r = cli_run("test -e %s/none", dir);
+	cr_expect_neq(r.status, 0, "--compact alone created an index");
+	cli_result_free(&r);
+
+	r = cli_run("dicta-index -q --shards 2 --index %s/idx %s/src/good.txt", dir, dir);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cli_result_free(&r);
+	r = cli_run("dicta-search --index %s/idx --format json extradition", dir);
+	char *before = strdup(r.out);
+	cli_result_free(&r);
+	r = cli_run("dicta-index --index %s/idx --compact", dir);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, "compacted the index: ") != NULL, "%s", r.err);
+	cr_expect(strstr(r.err, "indexed ") == NULL, "an empty indexing summary: %s", r.err);
+	cli_result_free(&r);
+	r = cli_run("cat %s/idx/XAPIANDB", dir);
+	cr_expect(strstr(r.out, "shard-0.1") && strstr(r.out, "shard-1.1"), "%s", r.out);
+	cli_result_free(&r);
+	r = cli_run("dicta-search --index %s/idx --format json extradition", dir);
+	cr_expect_str_eq(r.out, before);
+	free(before);
 	cli_result_free(&r);
 	cli_tmpdir_remove(dir);
 }

@@ -194,3 +194,73 @@ Test(shards, an_index_of_one_database_still_opens_and_grows)
 	cli_result_free(&r);
 	cli_tmpdir_remove(dir);
 }
+
+Test(shards, compaction_keeps_every_answer_and_moves_readers)
+{
+	char *dir = cli_tmpdir();
+	cli_result r = cli_run("dicta-index -q --shards 2 --index %s/idx corpus/filings corpus/es", dir);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cli_result_free(&r);
+	char path[512];
+	snprintf(path, sizeof path, "%s/idx", dir);
+	/* A reader opened before the compaction. */
+	dicta_index *reader;
+	cr_assert_eq(dicta_index_open(&reader, path, DICTA_OPEN_READ), 0, "%s", dicta_error_last());
+	uint64_t docs_before = reader->documents;
+	dicta_index_stats before, after;
+	cr_assert_eq(dicta_index_stats_get(&before, reader), 0);
+	char *a = answers(dir, "idx");
+	/* A leftover of an interrupted compaction, to be cleaned up. */
+	snprintf(path, sizeof path, "%s/idx/shard-1.7", dir);
+	cr_assert_eq(mkdir(path, 0777), 0);
+	r = cli_run("dicta-index --index %s/idx --compact", dir);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, "compacted the index"), "%s", r.err);
+	cli_result_free(&r);
+	cr_expect(access(path, F_OK) != 0, "shard-1.7 was left");
+	snprintf(path, sizeof path, "%s/idx/shard-0", dir);
+	cr_expect(access(path, F_OK) != 0, "the old shard-0 was left");
+	char *b = answers(dir, "idx");
+	cr_expect_str_eq(a, b);
+	free(a);
+	free(b);
+	/* The reader still answers from what it has open, then moves to
+	 * the compacted shards. */
+	dicta_results *res;
+	cr_expect_eq(dicta_search_run(&res, reader, "extradition", NULL), 0, "%s", dicta_error_last());
+	dicta_results_free(res);
+	cr_assert_eq(dicta_index_reopen(reader), 0, "%s", dicta_error_last());
+	cr_expect_str_eq(reader->shards[0].name, "shard-0.1");
+	cr_expect_eq(reader->documents, docs_before);
+	cr_assert_eq(dicta_index_stats_get(&after, reader), 0);
+	cr_expect_lt(after.disk_bytes, before.disk_bytes);
+	cr_expect_eq(after.passages, before.passages);
+	dicta_index_free(reader);
+	/* Writing goes on into the compacted shards. */
+	r = cli_run("dicta-index -q --index %s/idx corpus/articles", dir);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cli_result_free(&r);
+	r = cli_run("dicta-index --index %s/idx --check", dir);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cli_result_free(&r);
+	cli_tmpdir_remove(dir);
+}
+
+Test(shards, an_index_of_one_database_is_not_compacted_in_place)
+{
+	char *dir = cli_tmpdir();
+	char p[512];
+	snprintf(p, sizeof p, "%s/old", dir);
+	shim_db *db;
+	cr_assert_eq(shim_db_open(&db, p, SHIM_WRITE), 0, "%s", dicta_error_last());
+	shim_db_free(db);
+	cli_result r = cli_run("dicta-index --index %s/old --compact corpus/articles", dir);
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err, "cannot be compacted in place"), "%s", r.err);
+	cli_result_free(&r);
+	/* The documents were indexed and committed before. */
+	r = cli_run("dicta-search --index %s/old -k 1 extradition", dir);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cli_result_free(&r);
+	cli_tmpdir_remove(dir);
+}
