@@ -6,6 +6,10 @@
 #   make check SANITIZE=address,undefined    the same under ASan+UBSan
 #   make eval       relevance on ../shared/corpora (AILA 2019, SciFact), dicta
 #                   against plain Xapian BM25 (bench/eval.sh; skips without it)
+#   make bench      speed next to plain Xapian, SQLite FTS5 and Lucene on
+#                   ../shared/corpora (bench/bench.sh, docs/benchmarks.md; QUICK=1)
+#   make bench-str  search term reports: 500 strings on the D.C. Code, one report
+#                   against one search each (bench/str.sh; skips without it)
 #   make install PREFIX=/usr/local DESTDIR=  install binaries, library, header, dicta.pc
 #   make uninstall PREFIX=/usr/local DESTDIR=  remove what install installed
 #
@@ -23,7 +27,7 @@ SOMAJOR  := 0
 
 CC       ?= cc
 CXX      ?= c++
-PKGS     := xapian-core libutf8proc jansson zlib libmicrohttpd
+PKGS     := xapian-core libutf8proc jansson zlib libmicrohttpd xlsxwriter
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread
 CRIT_CFLAGS := $(shell pkg-config --cflags criterion 2>/dev/null)
@@ -113,6 +117,21 @@ demo: deps all
 .PHONY: eval
 eval: all
 	@BUILD=$(BUILD) bench/eval.sh
+
+# Speed next to plain Xapian, SQLite FTS5 and Lucene on the same machine and
+# corpora (bench/bench.sh, docs/benchmarks.md).  RUNS=3, QUICK=1, CORPORA=.
+.PHONY: bench
+bench: all $(BUILD)/bench/querybench
+	@BUILD=$(BUILD) BUILDROOT=$(BUILDROOT) bench/bench.sh
+
+$(BUILD)/bench/querybench: $(BUILD)/bench/querybench.o $(STATIC)
+	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Search term reports on the D.C. Code: 500 strings in one report against
+# the same strings searched one by one (bench/str.sh; skips without it).
+.PHONY: bench-str
+bench-str: all
+	@BUILD=$(BUILD) bench/str.sh
 
 # Tests run from the project root; CLI tests find the binaries in $(BUILD).
 # Under SANITIZE, a sanitizer report anywhere in the output (a leak found

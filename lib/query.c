@@ -922,7 +922,10 @@ static int plan_accept(shim_docview *v, void *payload)
 	return rc ? rc : matched;
 }
 
-int query_compile(query_plan **out, dicta_index *idx, const char *q)
+/* query_compile(); with all_positions, every word leaf of a natural query
+ * too knows the words of its stems, so that it can be placed. */
+static int compile(query_plan **out, dicta_index *idx, const char *q,
+		   int all_positions)
 {
 	*out = NULL;
 	if (!q)
@@ -947,7 +950,7 @@ int query_compile(query_plan **out, dicta_index *idx, const char *q)
 	index_nodes(p, root);
 	p->natural = qast_natural(p->ast);
 	needs_check(p, root, 0);
-	compiler c = {p, idx, !p->natural || p->check, 0};
+	compiler c = {p, idx, all_positions || !p->natural || p->check, 0};
 	rc = resolve(&c, root, NULL);
 	if (rc == 0)
 		rc = index_words(p);
@@ -975,6 +978,16 @@ int query_compile(query_plan **out, dicta_index *idx, const char *q)
 	}
 	*out = p;
 	return 0;
+}
+
+int query_compile(query_plan **out, dicta_index *idx, const char *q)
+{
+	return compile(out, idx, q, 0);
+}
+
+int query_compile_counting(query_plan **out, dicta_index *idx, const char *q)
+{
+	return compile(out, idx, q, 1);
 }
 
 void query_plan_free(query_plan *p)
@@ -1046,5 +1059,18 @@ int query_plan_positions(const query_plan *p, unsigned docid, uint32_t **out,
 	 * threads (neither is the index handle it belongs to). */
 	rc = qeval_passage((query_plan *)(uintptr_t)p, v, &matched, out, n_out);
 	shim_docview_free(v);
+	return rc;
+}
+
+int query_plan_count(query_plan *p, shim_docview *v, int *matched,
+		     uint64_t *hits, int *truncated)
+{
+	*hits = 0;
+	*truncated = 0;
+	int rc = qeval_passage(p, v, matched, NULL, NULL);
+	if (rc == 0 && *matched) {
+		rc = qeval_hits(p, hits);
+		*truncated = p->ev.truncated;
+	}
 	return rc;
 }

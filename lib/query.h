@@ -76,4 +76,22 @@ const query_terms *query_plan_terms(const query_plan *p);
 int query_plan_positions(const query_plan *p, unsigned docid, uint32_t **out,
 			 size_t *n_out, uint32_t *first_out);
 
+/*
+ * query_compile() for exact counting (lib/str.c): the same query, but
+ * every word leaf, in a natural-language query too, knows where its words
+ * occur, so that query_plan_count() can count them.
+ */
+int query_compile_counting(query_plan **out, dicta_index *idx, const char *q);
+
+/*
+ * Evaluate a plan from query_compile_counting() exactly on passage v:
+ * *matched whether the passage satisfies the query, and if it does, *hits
+ * the number of distinct word spans that satisfied it (qeval_hits(), the
+ * definitions in docs/search-term-reports.md) and *truncated non-zero
+ * when the evaluator stopped collecting matches (QEVAL_MAX_MATCHES), so
+ * that *hits is a lower bound.  Returns 0 or a DICTA_E* code.
+ */
+int query_plan_count(query_plan *p, shim_docview *v, int *matched,
+		     uint64_t *hits, int *truncated);
+
 #endif

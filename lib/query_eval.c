@@ -3,7 +3,8 @@
  * passage's own index data: the word positions of its terms, its sentence
  * and paragraph starts (value slot 4) and its date.  query.c runs it as
  * the check inside Xapian's match (for connectors, which Xapian can only
- * approximate) and to find the words to highlight.
+ * approximate) and to find the words to highlight; search term reports
+ * (lib/str.c) count the spans that satisfied it (qeval_hits).
  *
  * Every node evaluates to whether it matched and, for words, phrases,
  * OR-groups of them and connectors, the list of ways it matched: spans of
@@ -496,6 +497,11 @@ typedef struct {
 	size_t n, cap;
 } u32vec;
 
+typedef struct {
+	uint64_t *v;
+	size_t n, cap;
+} u64vec;
+
 static int mark(query_plan *p, uint32_t idx, u32vec *out)
 {
 	if (p->ev.seen[idx])
@@ -586,4 +592,64 @@ int qeval_passage(query_plan *p, shim_docview *v, int *matched, uint32_t **hl,
 	*hl = out.v;
 	*nhl = out.n;
 	return 0;
+}
+
+/* ---------------------------------------------------------------- hits */
+
+/* The spans of node n that satisfied it, as (start << 32 | end), appended
+ * to out: the walk of collect(), by whole matches rather than words. */
+static int gather(query_plan *p, const qnode *n, u64vec *out)
+{
+	int rc = 0;
+	if (!p->ev.matched[n->id])
+		return 0;
+	switch (n->kind) {
+	case Q_TERM:
+	case Q_PHRASE:
+	case Q_PROX:
+		if (grow((void **)&out->v, &out->cap, out->n + p->ev.n[n->id],
+			 sizeof *out->v))
+			return DICTA_ENOMEM;
+		for (size_t j = 0; j < p->ev.n[n->id]; j++) {
+			const qmatch *m = &p->ev.pool[p->ev.list[p->ev.off[n->id] + j]];
+			out->v[out->n++] = (uint64_t)m->start << 32 | m->end;
+		}
+		return 0;
+	case Q_OR:
+	case Q_AND:
+	case Q_RANK:
+		for (size_t i = 0; i < n->nkids && rc == 0; i++)
+			if (n->kids[i]->kind != Q_NEG)
+				rc = gather(p, n->kids[i], out);
+		return rc;
+	case Q_NOT:
+		return gather(p, n->kids[0], out);
+	case Q_NEG:
+	case Q_FIELD:
+	case Q_DATE:
+		return 0;
+	}
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int qeval_hits(query_plan *p, uint64_t *out)
+{
+	*out = 0;
+	u64vec spans = {0};
+	int rc = gather(p, qast_root(p->ast), &spans);
+	if (rc == 0 && spans.n) {
+		qsort(spans.v, spans.n, sizeof *spans.v, cmp_u64);
+		uint64_t k = 1;
+		for (size_t i = 1; i < spans.n; i++)
+			k += spans.v[i] != spans.v[i - 1];
+		*out = k;
+	}
+	free(spans.v);
+	return rc;
 }

@@ -102,6 +102,16 @@ int qglob_match(const char *pat, size_t pl, const char *s, size_t sl);
 int qeval_passage(query_plan *p, shim_docview *v, int *matched, uint32_t **hl,
 		  size_t *nhl);
 
+/*
+ * After qeval_passage() on a passage that matched: the number of distinct
+ * word spans [first, last] that satisfied the query, in *out.  A word
+ * counts its occurrences, a phrase its occurrences, a connector each
+ * distinct span of a pair within reach; OR, AND and a natural query count
+ * the union of their parts' spans, NOT its left side; fields, dates and
+ * exclusions count nothing.  Returns 0 or DICTA_ENOMEM.
+ */
+int qeval_hits(query_plan *p, uint64_t *out);
+
 /* Release the evaluator's scratch. */
 void qeval_free(query_plan *p);
 

@@ -791,6 +791,48 @@ int shim_search_accept(shim_mset **out, shim_db *h, const shim_query *q,
 	}
 }
 
+/* Hands every candidate to the C function and keeps none, so the matcher,
+ * never filling its MSet, visits every matching document; BoolWeight and
+ * docid order leave it nothing to rank.  An error is kept, not thrown
+ * (see AcceptDecider). */
+class EachDecider : public Xapian::MatchDecider {
+    public:
+	EachDecider(shim_accept_fn fn, void *payload) : fn_(fn), payload_(payload) {}
+	bool operator()(const Xapian::Document &doc) const override
+	{
+		if (rc_)
+			return false;
+		shim_docview v(doc);
+		int r = fn_(&v, payload_);
+		if (r < 0)
+			rc_ = r;
+		return false;
+	}
+	int rc() const { return rc_; }
+
+    private:
+	shim_accept_fn fn_;
+	void *payload_;
+	mutable int rc_ = 0;
+};
+
+int shim_match_each(shim_db *h, const shim_query *q, shim_accept_fn fn,
+		    void *payload)
+{
+	try {
+		Xapian::Enquire enq(*h->db);
+		enq.set_query(q->q);
+		enq.set_weighting_scheme(Xapian::BoolWeight());
+		enq.set_docid_order(Xapian::Enquire::ASCENDING);
+		Xapian::doccount n = h->db->get_doccount();
+		EachDecider d(fn, payload);
+		(void)enq.get_mset(0, n ? n : 1, 0, NULL, &d);
+		return d.rc(); /* the function set the message */
+	} catch (...) {
+		return shim_error();
+	}
+}
+
 void shim_mset_free(shim_mset *m)
 {
 	delete m;

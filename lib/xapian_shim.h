@@ -203,6 +203,17 @@ int shim_search_accept(shim_mset **out, shim_db *db, const shim_query *q,
 		       unsigned offset, unsigned count,
 		       const shim_search_opts *opts, shim_accept_fn accept,
 		       void *payload);
+
+/*
+ * Every document matching q, each once: fn is called with a view of it
+ * (valid only during the call; in a multi-database its docid is the
+ * shard's), and nothing is ranked or cut off, so the calls are the exact
+ * match set.  For exact counts (lib/str.c); fn's return is ignored unless
+ * negative, a DICTA_E* code (message set) that skips the remaining
+ * documents and is returned.
+ */
+int shim_match_each(shim_db *db, const shim_query *q, shim_accept_fn fn,
+		    void *payload);
 void shim_mset_free(shim_mset *m);
 size_t shim_mset_size(const shim_mset *m);
 uint64_t shim_mset_estimated(const shim_mset *m);

@@ -13,6 +13,7 @@
 #include "batch_cli.h"
 #include "dicta.h"
 #include "serve_cli.h"
+#include "terms_cli.h"
 
 static const char usage[] =
 	"usage: dicta-search --index DIR [options] QUERY...\n"
@@ -35,6 +36,9 @@ static const char usage[] =
 	"      --batch FILE         run every query of FILE: TREC run, JSON Lines,\n"
 	"                           CSV or HTML report, evaluation (see\n"
 	"                           dicta-search --batch - --help)\n"
+	"      --terms FILE         a search term report: exact counts for every\n"
+	"                           search string of FILE (CSV, JSON, XLSX, HTML;\n"
+	"                           see dicta-search --terms - --help)\n"
 	"      --stats              print the index's counts as JSON and exit\n"
 	"  -h, --help               this help\n"
 	"\n"
@@ -120,6 +124,9 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--batch") || !strncmp(argv[i], "--batch=", 8))
 			return batch_main(argc, argv);
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--terms") || !strncmp(argv[i], "--terms=", 8))
+			return terms_main(argc, argv);
 	enum { OPT_OFFSET = 256, OPT_COLOR, OPT_SORT, OPT_UNIT, OPT_STATS };
 	static const struct option longopts[] = {
 		{"index", required_argument, 0, 'i'},

@@ -1,0 +1,474 @@
+/*
+ * str.c — the counting of a search term report (str.h): every string of
+ * the terms file run over the searchable set, with exact counts.  Called
+ * by searcher/terms_cli.c; the writers (str_*.c) print what it counts.
+ *
+ * No count comes from Xapian's estimates.  First one pass over every
+ * passage of the index numbers the documents (by the id in value
+ * SLOT_PARENT), counts the passages of each and finds each document's
+ * family (the "family" member of its record's metadata).  The
+ * searchable set is every document, or those with a passage matching
+ * --within.  Then, for each string, shim_match_each() hands over every
+ * passage the Xapian query matches, and query_plan_count() checks it
+ * exactly on its positions (connectors, stemmed phrases) and counts its
+ * hits; a passage of a document outside the set is passed over.  A
+ * string's documents are kept as a bitset over the documents, from which
+ * unique documents, families, totals and the overlap matrix are counted.
+ * A matching passage is tied to its document by that id, never by docid
+ * (in a sharded index the matcher hands over its shard's docid).  Memory:
+ * a few words per document, and one bit per document and string.  The definitions are in docs/search-term-reports.md.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "error.h"
+#include "hash.h"
+#include "index_internal.h"
+#include "query.h"
+#include "store.h"
+#include "str.h"
+
+#define NONE UINT32_MAX
+
+double str_pct(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+uint64_t str_overlap(const str_report *r, size_t i, size_t j)
+{
+	return r->overlap ? r->overlap[i * r->terms->n + j] : 0;
+}
+
+/* ---------------------------------------------------- a string -> index map */
+
+/* Interned strings, numbered in the order first seen. */
+typedef struct {
+	uint32_t *slot;  /* open addressing: index + 1, 0 empty */
+	size_t cap;
+	char **key;
+	size_t n, capkey;
+} intern;
+
+static void intern_free(intern *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->key[i]);
+	free(m->key);
+	free(m->slot);
+	memset(m, 0, sizeof *m);
+}
+
+static int intern_grow(intern *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 1024;
+	uint32_t *slot = calloc(cap, sizeof *slot);
+	if (!slot)
+		return error_set(DICTA_ENOMEM, "out of memory");
+	for (size_t i = 0; i < m->n; i++) {
+		size_t h = (size_t)fnv1a(m->key[i], strlen(m->key[i])) & (cap - 1);
+		while (slot[h])
+			h = (h + 1) & (cap - 1);
+		slot[h] = (uint32_t)i + 1;
+	}
+	free(m->slot);
+	m->slot = slot;
+	m->cap = cap;
+	return 0;
+}
+
+/* The number of s[0, len), or NONE if it is not there. */
+static uint32_t intern_find(const intern *m, const char *s, size_t len)
+{
+	if (!m->cap)
+		return NONE;
+	size_t h = (size_t)fnv1a(s, len) & (m->cap - 1);
+	for (; m->slot[h]; h = (h + 1) & (m->cap - 1)) {
+		const char *k = m->key[m->slot[h] - 1];
+		if (strlen(k) == len && memcmp(k, s, len) == 0)
+			return m->slot[h] - 1;
+	}
+	return NONE;
+}
+
+/* The number of s[0, len) (NUL-free), adding it if new; *added says so. */
+static int intern_get(intern *m, const char *s, size_t len, uint32_t *out,
+		      int *added)
+{
+	*added = 0;
+	if ((m->n + 1) * 2 > m->cap && intern_grow(m))
+		return DICTA_ENOMEM;
+	size_t h = (size_t)fnv1a(s, len) & (m->cap - 1);
+	for (; m->slot[h]; h = (h + 1) & (m->cap - 1)) {
+		const char *k = m->key[m->slot[h] - 1];
+		if (strlen(k) == len && memcmp(k, s, len) == 0) {
+			*out = m->slot[h] - 1;
+			return 0;
+		}
+	}
+	if (m->n == UINT32_MAX - 1)
+		return error_set(DICTA_EINVAL, "too many documents for a report");
+	if (m->n == m->capkey) {
+		size_t cap = m->capkey ? m->capkey * 2 : 1024;
+		char **k = realloc(m->key, cap * sizeof *k);
+		if (!k)
+			return error_set(DICTA_ENOMEM, "out of memory");
+		m->key = k;
+		m->capkey = cap;
+	}
+	if (!(m->key[m->n] = strndup(s, len)))
+		return error_set(DICTA_ENOMEM, "out of memory");
+	m->slot[h] = (uint32_t)m->n + 1;
+	*out = (uint32_t)m->n++;
+	*added = 1;
+	return 0;
+}
+
+/* ---------------------------------------------------------- the index */
+
+/* What one pass over the index learns, and the working state. */
+typedef struct {
+	dicta_index *idx;
+	intern docs;          /* document ids */
+	uint32_t *npass;      /* by document: passages */
+	uint32_t *family;     /* by document: family, NONE for none */
+	size_t capdocs;
+	intern families;      /* family values */
+	unsigned char *in_set;   /* by document */
+	uint32_t *fam_size;   /* by family: documents in the set */
+	uint32_t *fam_mark;   /* by family: last string (+1) that marked it */
+	uint32_t *nstrings;   /* by document: strings that hit it */
+	uint32_t *first;      /* by document: the first string that hit it */
+	size_t words;         /* bitset words per string */
+	uint64_t *bits;       /* strings x words */
+	int rc;
+} counter;
+
+static void counter_free(counter *c)
+{
+	intern_free(&c->docs);
+	free(c->npass);
+	free(c->family);
+	intern_free(&c->families);
+	free(c->in_set);
+	free(c->fam_size);
+	free(c->fam_mark);
+	free(c->nstrings);
+	free(c->first);
+	free(c->bits);
+	memset(c, 0, sizeof *c);
+}
+
+/* The family of a document from its record's metadata: the "family"
+ * member, a string or a number as JSON writes it; NONE without one. */
+static int record_family(counter *c, const char *data, size_t len,
+			 uint32_t *out)
+{
+	*out = NONE;
+	store_record rec;
+	int rc = store_record_decode(data, len, &rec, 0);
+	if (rc)
+		return rc;
+	json_t *meta = rec.meta_json && *rec.meta_json
+			       ? json_loads(rec.meta_json, 0, NULL) : NULL;
+	json_t *f = meta ? json_object_get(meta, "family") : NULL;
+	char num[64];
+	const char *v = NULL;
+	size_t vl = 0;
+	if (json_is_string(f)) {
+		v = json_string_value(f);
+		vl = json_string_length(f);
+	} else if (json_is_integer(f)) {
+		vl = (size_t)snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT,
+				      json_integer_value(f));
+		v = num;
+	} else if (json_is_real(f)) {
+		vl = (size_t)snprintf(num, sizeof num, "%.17g", json_real_value(f));
+		v = num;
+	}
+	if (v && vl && !memchr(v, '\0', vl)) {
+		int added;
+		rc = intern_get(&c->families, v, vl, out, &added);
+	}
+	json_decref(meta);
+	store_record_clear(&rec);
+	return rc;
+}
+
+static int on_passage(unsigned docid, void *payload)
+{
+	counter *c = payload;
+	char *parent = NULL, *data = NULL;
+	size_t pl, dl;
+	int rc = shim_db_get_value(c->idx->db, docid, SLOT_PARENT, &parent, &pl);
+	if (rc == 0 && (pl == 0 || memchr(parent, '\0', pl)))
+		rc = error_set(DICTA_ECORRUPT, "passage %u names no document", docid);
+	uint32_t d = NONE;
+	int added = 0;
+	if (rc == 0)
+		rc = intern_get(&c->docs, parent, pl, &d, &added);
+	if (rc == 0 && d >= c->capdocs) {
+		size_t n = c->capdocs ? c->capdocs * 2 : 1024;
+		uint32_t *np = realloc(c->npass, n * sizeof *np);
+		if (np)
+			c->npass = np;
+		uint32_t *f = np ? realloc(c->family, n * sizeof *f) : NULL;
+		if (f)
+			c->family = f;
+		if (!np || !f)
+			rc = error_set(DICTA_ENOMEM, "out of memory");
+		else
+			c->capdocs = n;
+	}
+	if (rc == 0 && added) {
+		c->npass[d] = 0;
+		c->family[d] = NONE;
+	}
+	if (rc == 0) {
+		c->npass[d]++;
+		rc = shim_db_get_data(c->idx->db, docid, &data, &dl);
+	}
+	if (rc == 0 && dl > 0)
+		rc = record_family(c, data, dl, &c->family[d]);
+	free(parent);
+	free(data);
+	c->rc = rc;
+	return rc != 0;
+}
+
+/* ------------------------------------------------------------ matching */
+
+typedef struct {
+	counter *c;
+	query_plan *plan;
+	str_string *s;       /* NULL: marking the searchable set */
+	uint64_t *bits;      /* the string's documents */
+} match_state;
+
+static int on_match(shim_docview *v, void *payload)
+{
+	match_state *m = payload;
+	counter *c = m->c;
+	/* The passage's document by its id, not by docid: in a sharded
+	 * index the view may know only its shard's docid. */
+	const char *parent;
+	size_t pl;
+	int rc = shim_docview_value(v, SLOT_PARENT, &parent, &pl);
+	if (rc)
+		return rc;
+	uint32_t d = intern_find(&c->docs, parent, pl);
+	if (d == NONE || (m->s && !c->in_set[d]))
+		return 0;
+	if (!m->s && c->in_set[d])
+		return 0; /* the set: one passage of a document is enough */
+	int matched, truncated;
+	uint64_t hits;
+	rc = query_plan_count(m->plan, v, &matched, &hits, &truncated);
+	if (rc || !matched)
+		return rc;
+	if (!m->s) {
+		c->in_set[d] = 1;
+		return 0;
+	}
+	m->s->passages++;
+	m->s->hits += hits;
+	m->s->truncated |= truncated;
+	m->bits[d / 64] |= (uint64_t)1 << (d % 64);
+	return 0;
+}
+
+static int popcount(uint64_t x)
+{
+	return __builtin_popcountll(x);
+}
+
+/* Run string i and count what its own matches give. */
+static int run_string(counter *c, str_report *r, size_t i)
+{
+	str_string *s = &r->terms->s[i];
+	query_plan *plan;
+	int rc = query_compile_counting(&plan, c->idx, s->query);
+	if (rc == DICTA_EQUERY) {
+		s->error = strdup(dicta_error_last());
+		s->error_column = dicta_error_column();
+		r->failed++;
+		return s->error ? 0 : error_set(DICTA_ENOMEM, "out of memory");
+	}
+	if (rc)
+		return rc;
+	uint64_t *bits = c->bits + i * c->words;
+	match_state m = {c, plan, s, bits};
+	rc = shim_match_each(c->idx->db, query_plan_query(plan), on_match, &m);
+	query_plan_free(plan);
+	if (rc)
+		return rc;
+	r->truncated |= s->truncated;
+	for (size_t w = 0; w < c->words; w++) {
+		for (uint64_t x = bits[w]; x; x &= x - 1) {
+			uint32_t d = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(x));
+			s->documents++;
+			if (c->nstrings[d]++ == 0)
+				c->first[d] = (uint32_t)i;
+			uint32_t f = c->family[d];
+			if (f == NONE) {
+				s->family++;
+			} else if (c->fam_mark[f] != i + 1) {
+				c->fam_mark[f] = (uint32_t)i + 1;
+				s->family += c->fam_size[f];
+			}
+		}
+	}
+	return 0;
+}
+
+static void reset_outcomes(str_report *r)
+{
+	for (size_t i = 0; i < r->terms->n; i++) {
+		str_string *s = &r->terms->s[i];
+		free(s->error);
+		s->error = NULL;
+		s->error_column = 0;
+		s->documents = s->passages = s->hits = s->unique = s->family = 0;
+		s->truncated = 0;
+	}
+	r->failed = 0;
+	r->truncated = 0;
+	r->set_documents = r->set_passages = 0;
+	r->hit_documents = r->hit_family = 0;
+}
+
+static int count_once(str_report *r, dicta_index *idx, const str_options *o)
+{
+	counter c = {0};
+	c.idx = idx;
+	int rc = shim_db_all_docids(idx->db, on_passage, &c);
+	if (rc == 0)
+		rc = c.rc;
+	size_t nd = c.docs.n, nf = c.families.n, n = r->terms->n;
+	c.words = (nd + 63) / 64;
+	if (rc == 0) {
+		c.in_set = calloc(nd + 1, 1);
+		c.fam_size = calloc(nf + 1, sizeof *c.fam_size);
+		c.fam_mark = calloc(nf + 1, sizeof *c.fam_mark);
+		c.nstrings = calloc(nd + 1, sizeof *c.nstrings);
+		c.first = calloc(nd + 1, sizeof *c.first);
+		c.bits = calloc(n * c.words + 1, sizeof *c.bits);
+		if (!c.in_set || !c.fam_size || !c.fam_mark || !c.nstrings ||
+		    !c.first || !c.bits)
+			rc = error_set(DICTA_ENOMEM, "out of memory");
+	}
+	/* The searchable set. */
+	if (rc == 0 && r->within[0]) {
+		query_plan *plan;
+		rc = query_compile_counting(&plan, idx, r->within);
+		if (rc == 0) {
+			match_state m = {&c, plan, NULL, NULL};
+			rc = shim_match_each(idx->db, query_plan_query(plan), on_match, &m);
+			query_plan_free(plan);
+		}
+	} else if (rc == 0) {
+		memset(c.in_set, 1, nd);
+	}
+	for (size_t d = 0; rc == 0 && d < nd; d++) {
+		if (!c.in_set[d])
+			continue;
+		r->set_documents++;
+		r->set_passages += c.npass[d];
+		if (c.family[d] != NONE)
+			c.fam_size[c.family[d]]++;
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		rc = run_string(&c, r, i);
+		if (rc == 0 && o->on_progress)
+			o->on_progress(i + 1, n, o->payload);
+	}
+	/* Unique documents, totals, overlaps. */
+	for (size_t d = 0; rc == 0 && d < nd; d++) {
+		if (c.nstrings[d] == 1)
+			r->terms->s[c.first[d]].unique++;
+		if (c.nstrings[d] == 0)
+			continue;
+		r->hit_documents++;
+		if (c.family[d] != NONE)
+			c.fam_mark[c.family[d]] = NONE; /* a family with a hit */
+	}
+	for (size_t d = 0; rc == 0 && d < nd; d++)
+		if (c.in_set[d] && (c.nstrings[d] ||
+				    (c.family[d] != NONE && c.fam_mark[c.family[d]] == NONE)))
+			r->hit_family++;
+	if (rc == 0 && n) {
+		free(r->overlap);
+		r->overlap = calloc(n * n, sizeof *r->overlap);
+		if (!r->overlap)
+			rc = error_set(DICTA_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const uint64_t *a = c.bits + i * c.words;
+		r->overlap[i * n + i] = r->terms->s[i].documents;
+		for (size_t j = i + 1; j < n; j++) {
+			const uint64_t *b = c.bits + j * c.words;
+			uint64_t both = 0;
+			for (size_t w = 0; w < c.words; w++)
+				both += (uint64_t)popcount(a[w] & b[w]);
+			r->overlap[i * n + j] = r->overlap[j * n + i] = both;
+		}
+	}
+	counter_free(&c);
+	return rc;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int str_run(str_report *out, dicta_index *idx, str_terms *t,
+	    const str_options *opts)
+{
+	memset(out, 0, sizeof *out);
+	str_options o = {0};
+	if (opts)
+		o = *opts;
+	out->terms = t;
+	out->index_path = strdup(o.index_path ? o.index_path : "");
+	out->terms_path = strdup(o.terms_path ? o.terms_path : "");
+	out->within = strdup(o.within ? o.within : "");
+	if (!out->index_path || !out->terms_path || !out->within) {
+		str_report_clear(out);
+		return error_set(DICTA_ENOMEM, "out of memory");
+	}
+	time_t now_t = time(NULL);
+	struct tm tm;
+	strftime(out->created, sizeof out->created, "%Y-%m-%dT%H:%M:%SZ",
+		 gmtime_r(&now_t, &tm));
+	double t0 = now();
+	reset_outcomes(out);
+	int rc = count_once(out, idx, &o);
+	/* A commit meanwhile: count again on the new state. */
+	for (int tries = 0; rc == DICTA_EMODIFIED && tries < 3; tries++) {
+		if ((rc = dicta_index_reopen(idx)) != 0)
+			break;
+		reset_outcomes(out);
+		rc = count_once(out, idx, &o);
+	}
+	out->seconds = now() - t0;
+	if (rc)
+		str_report_clear(out);
+	return rc;
+}
+
+void str_report_clear(str_report *r)
+{
+	if (!r)
+		return;
+	free(r->index_path);
+	free(r->terms_path);
+	free(r->within);
+	free(r->overlap);
+	memset(r, 0, sizeof *r);
+}
