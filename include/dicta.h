@@ -263,7 +263,7 @@ typedef struct {
 	int aggregate;
 	size_t aggregate_n;  /* passages summed (default 2) */
 	double bm25_k1;      /* BM25 term-frequency saturation (default 1.2) */
-	double bm25_b;       /* BM25 length normalisation, 0..1 (default 0.75) */
+	double bm25_b;       /* BM25 length normalisation, 0..1 (default 0.6) */
 	/* Query words found in a document's title add this many times their
 	 * BM25 weight as title words to each of its passages; 0 turns it off
 	 * (default 0.5).  Only re-ranks what the query matches. */

@@ -545,6 +545,32 @@ static int is_word_byte(unsigned char c)
 	return isalnum(c) || c >= 0x80;
 }
 
+/* Where the white-space delimited run ending at out[o) starts. */
+static size_t word_start(const char *out, size_t o)
+{
+	while (o > 0 && out[o - 1] != ' ')
+		o--;
+	return o;
+}
+
+/* Would "run/..." start a connector (w/5, pre/s)? */
+static int slash_is_connector(const char *run, size_t len)
+{
+	return (len == 1 && (run[0] == 'w' || run[0] == 'W')) ||
+	       (len == 3 && !strncasecmp(run, "pre", 3));
+}
+
+/* Would "run:..." name a field (a letter, then letters, digits, '_', '-')? */
+static int colon_is_field(const char *run, size_t len)
+{
+	if (!len || !isalpha((unsigned char)run[0]))
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)run[i]) && run[i] != '_' && run[i] != '-')
+			return 0;
+	return 1;
+}
+
 char *batch_text_escape(const char *text)
 {
 	size_t len = strlen(text);
@@ -578,6 +604,16 @@ char *batch_text_escape(const char *text)
 		}
 		if (c < 0x20 || c == 0x7F) {
 			out[o++] = ' ';
+			continue;
+		}
+		/* '/' and ':' inside a word ("TRAF1/C5", "IL-6:IL-10",
+		 * "1:22-cr-00417", "and/or") stay, so the analyzer cuts the word
+		 * as it cut the documents' — unless the word would then read as
+		 * a connector ("w/5", "pre/s") or a field ("title:x"). */
+		if ((c == '/' || c == ':') && is_word_byte(prev) && is_word_byte(next) &&
+		    !(c == '/' ? slash_is_connector(out + word_start(out, o), o - word_start(out, o))
+			       : colon_is_field(out + word_start(out, o), o - word_start(out, o)))) {
+			out[o++] = (char)c;
 			continue;
 		}
 		switch (c) {

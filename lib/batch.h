@@ -109,7 +109,11 @@ int batch_slurp(char **out, size_t *len_out, const char *path);
  * Rewrite free text so that no character of it is taken for a query
  * operator: quotes, parentheses, brackets, braces, control characters and
  * ! * / : & % ^ ~ \ | ? < > = # become spaces, as do + and - at the
- * start of a word (so "w/5", "/s" and "+3" lose their meaning); AND, OR,
+ * start of a word (so "w/5", "/s" and "+3" lose their meaning).  A '/'
+ * or ':' between two word characters stays ("TRAF1/C5", "1:22-cr-00417",
+ * "and/or": the analyzer cuts them as in the documents) unless the word
+ * would then start a connector ("w/5", "pre/s") or name a field
+ * ("title:x", "IL-6:IL-10"), where it becomes a space too.  AND, OR,
  * NOT, BUT, NEAR, SENTENCE and PARAGRAPH written in capitals are lowered.
  * Word characters and in-word punctuation ("U.S.C.", "23-1732", "O'Neill")
  * are kept, so the words analyzed are the same.  Returns a malloc'd string

@@ -19,7 +19,7 @@
 #include "store.h"
 
 #define BM25_K1 1.2
-#define BM25_B 0.75
+#define BM25_B 0.6
 #define MAX_K 10000
 #define MAX_PASSAGES 100
 #define TITLE_WEIGHT 0.5

@@ -58,7 +58,7 @@ static const char usage[] =
 	"                            is written as id#n in a run\n"
 	"      --aggregate max|sum[:N]  a document's score: its best passage\n"
 	"                            (default) or the sum of its N best (N = 2)\n"
-	"      --bm25 K1,B           BM25 parameters (default 1.2,0.75)\n"
+	"      --bm25 K1,B           BM25 parameters (default 1.2,0.6)\n"
 	"      --title-weight W      weight of query words in titles (default 0.5;\n"
 	"                            0: titles do not count)\n"
 	"  -q, --quiet               no progress bar and no summary\n"

@@ -196,6 +196,13 @@ Test(batch, free_text_loses_its_operators_but_keeps_its_words)
 		{"ANDROID stays; NEARLY too", "ANDROID stays; NEARLY too"},
 		{"\xE2\x80\x9Cquoted\xE2\x80\x9D O\xE2\x80\x99Neill \xC2\xABg\xC2\xBB", " quoted  O\xE2\x80\x99Neill  g "},
 		{"tab\tand\x01" "control", "tab and control"},
+		/* '/' and ':' inside a word stay, for the analyzer to cut as it
+		 * cut the documents; not where they would make a connector or
+		 * a field, nor at the edge of a word. */
+		{"TRAF1/C5 OCT3/4 and/or 1:22-cr-00417 IL-6:IL-10",
+		 "TRAF1/C5 OCT3/4 and/or 1:22-cr-00417 IL-6 IL-10"},
+		{"w/5 W/s pre/p wp/5 a/b/c", "w 5 W s pre p wp/5 a/b/c"},
+		{"title:x Ratio:2 ratio 3:1 /s: x/ :y 5:", "title x Ratio 2 ratio 3:1  s  x   y 5 "},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
 		char *e = batch_text_escape(rows[i].in);
@@ -369,6 +376,30 @@ static char *make_index(void)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cli_result_free(&r);
 	return dir;
+}
+
+/* A free-text batch query finds an identifier written with '/' or ':'
+ * as the documents have it. */
+Test(batch, free_text_keeps_identifiers_with_slash_and_colon)
+{
+	static const char docs[] =
+		"{\"id\":\"gene\",\"text\":\"The TRAF1/C5 locus and the 1:22-cr-00417 docket.\"}\n"
+		"{\"id\":\"other\",\"text\":\"TRAF1 and C5 named apart, and 22 cr.\"}\n";
+	static const char queries[] = "{\"_id\":\"q1\",\"text\":\"TRAF1/C5\"}\n"
+				      "{\"_id\":\"q2\",\"text\":\"docket 1:22-cr-00417\"}\n";
+	char *dir = cli_tmpdir();
+	cli_write(dir, "docs.jsonl", docs, strlen(docs));
+	cli_write(dir, "q.jsonl", queries, strlen(queries));
+	cli_result r = cli_run("dicta-index -q --index %s/idx %s/docs.jsonl", dir, dir);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cli_result_free(&r);
+	r = cli_run("dicta-search -q --index %s/idx --batch %s/q.jsonl --format trec", dir, dir);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(!strncmp(r.out, "q1 Q0 gene 1 ", 13), "%s", r.out);
+	cr_expect(strstr(r.out, "q1 Q0 other") == NULL, "TRAF1/C5 is one word: %s", r.out);
+	cr_expect(strstr(r.out, "\nq2 Q0 gene 1 "), "%s", r.out);
+	cli_result_free(&r);
+	cli_tmpdir_remove(dir);
 }
 
 /* q1 finds a first; q2 finds c; q3 finds nothing, so it is not in the
