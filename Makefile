@@ -89,7 +89,8 @@ $(SHARED): $(LIB_OBJ) lib/libdicta.map
 $(BUILD)/dicta-index: $(BUILD)/indexer/main.o $(STATIC)
 	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/dicta-search: $(BUILD)/searcher/main.o $(BUILD)/searcher/serve_cli.o $(BUILD)/searcher/batch_cli.o $(STATIC)
+$(BUILD)/dicta-search: $(BUILD)/searcher/main.o $(BUILD)/searcher/serve_cli.o $(BUILD)/searcher/batch_cli.o \
+		$(BUILD)/searcher/terms_cli.o $(STATIC)
 	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/dicta-eval: $(BUILD)/searcher/eval_main.o $(STATIC)

@@ -120,7 +120,7 @@ for ((r = 1; r <= runs; r++)); do
 	"$build/dicta-search" --index "$index" --terms "$terms" -f csv -o "$work/str.csv" -q || status=$?
 	t1=$(now)
 	[ "$status" -le 1 ] || { echo "str: the report failed (status $status)" >&2; exit 1; }
-	report+=("$(echo "$t1 - $t0" | bc -l)")
+	report+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
 done
 failed=$(python3 -c 'import csv, sys; print(sum(1 for r in csv.DictReader(open(sys.argv[1], newline="")) if r["error"]))' "$work/str.csv")
 
@@ -131,7 +131,7 @@ for ((r = 1; r <= runs; r++)); do
 		"$build/dicta-search" --index "$index" -k 10 "$q" >/dev/null 2>&1 || true
 	done < "$work/queries"
 	t1=$(now)
-	single+=("$(echo "$t1 - $t0" | bc -l)")
+	single+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
 done
 
 tr=$(printf '%s\n' "${report[@]}" | median)
@@ -140,5 +140,5 @@ docs=$("$build/dicta-search" --index "$index" --stats | awk -F'[:,]' '/"document
 echo "search term report, $n strings over $docs documents of the D.C. Code (median of $runs runs):"
 printf '  one report (exact counts, every match):  %8.2f s   (runs: %s)\n' "$tr" "${report[*]}"
 printf '  one by one (dicta-search -k 10, %d runs): %8.2f s   (runs: %s)\n' "$n" "$ts" "${single[*]}"
-printf '  ratio one-by-one / report: %.2f\n' "$(echo "$ts / $tr" | bc -l)"
+printf '  ratio one-by-one / report: %.2f\n' "$(awk -v a="$ts" -v b="$tr" 'BEGIN { print a / b }')"
 [ "$failed" -eq 0 ] || echo "  note: $failed strings failed to parse (see $terms)"
