@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +16,27 @@
 #include "error.h"
 #include "index_internal.h"
 
+static int load(shim_db *db, const char *id, store_record *r, size_t upto);
+
 int document_load(dicta_index *idx, const char *id, store_record *r,
 		  int want_text)
 {
-	return document_load_from(idx->db, id, r, want_text);
+	return load(idx->db, id, r, want_text ? SIZE_MAX : 0);
+}
+
+int document_load_upto(dicta_index *idx, const char *id, store_record *r,
+		       size_t upto)
+{
+	return load(idx->db, id, r, upto);
 }
 
 int document_load_from(shim_db *db, const char *id, store_record *r,
 		       int want_text)
+{
+	return load(db, id, r, want_text ? SIZE_MAX : 0);
+}
+
+static int load(shim_db *db, const char *id, store_record *r, size_t upto)
 {
 	char term[STORE_MAX_TERM + 1];
 	size_t tl = store_id_term(term, PREFIX_RECORD, id);
@@ -37,7 +51,7 @@ int document_load_from(shim_db *db, const char *id, store_record *r,
 	size_t len;
 	if ((rc = shim_db_get_data(db, docid, &data, &len)) != 0)
 		return rc;
-	rc = store_record_decode(data, len, r, want_text);
+	rc = store_record_decode_upto(data, len, r, upto);
 	free(data);
 	if (rc == 0 && strcmp(r->id, id) != 0) {
 		store_record_clear(r);

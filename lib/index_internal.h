@@ -131,6 +131,10 @@ int document_load(dicta_index *idx, const char *id, store_record *r,
 /* The same from one database (a writer's shard). */
 int document_load_from(shim_db *db, const char *id, store_record *r,
 		       int want_text);
+/* document_load() inflating only the first upto bytes of the text
+ * (store_record_decode_upto). */
+int document_load_upto(dicta_index *idx, const char *id, store_record *r,
+		       size_t upto);
 
 /* Fill a hit's metadata from a record (strings copied, "" for missing);
  * hit_clear releases everything a hit owns, passages included. */

@@ -104,7 +104,7 @@ static int fill_passage(dicta_passage *p, dicta_index *idx, unsigned docid,
 	}
 	size_t start = store_get_u32(v), end = store_get_u32(v + 4);
 	free(v);
-	if (start > end || end > rec->text_len)
+	if (start > end || end > rec->text_avail)
 		return error_set(DICTA_ECORRUPT,
 				 "passage %u of \"%s\" lies outside its text", docid,
 				 rec->id);
@@ -131,6 +131,19 @@ static int fill_passage(dicta_passage *p, dicta_index *idx, unsigned docid,
 	return 0;
 }
 
+/* The end of passage docid's byte range in its document's text. */
+static int passage_end(dicta_index *idx, unsigned docid, size_t *end)
+{
+	char *v;
+	size_t vl;
+	int rc = shim_db_get_value(idx->db, docid, SLOT_RANGE, &v, &vl);
+	if (rc)
+		return rc;
+	*end = vl == 16 ? store_get_u32(v + 4) : 0;
+	free(v);
+	return 0;
+}
+
 /* Fill hit h for the document whose best passage is docid. */
 static int fill_hit(dicta_hit *h, dicta_index *idx, const shim_query *q,
 		    unsigned docid, double weight, size_t npassages,
@@ -141,24 +154,13 @@ static int fill_hit(dicta_hit *h, dicta_index *idx, const shim_query *q,
 	int rc = shim_db_get_value(idx->db, docid, SLOT_PARENT, &id, &idl);
 	if (rc)
 		return rc;
-	store_record rec;
-	rc = document_load(idx, id, &rec, 1);
-	if (rc) {
-		free(id);
-		return rc;
-	}
-	rc = hit_fill(h, &rec);
-	h->score = weight;
-	stemmer *st = rc ? NULL : index_stemmer(idx, rec.lang ? rec.lang : idx->default_lang);
-	if (rc == 0 && !st)
-		rc = DICTA_EINVAL;
 
 	unsigned ids[MAX_PASSAGES];
 	double weights[MAX_PASSAGES];
 	size_t n = 1;
 	ids[0] = docid;
 	weights[0] = weight;
-	if (rc == 0 && npassages > 1) {
+	if (npassages > 1) {
 		/* The document's own best passages: the query restricted to it. */
 		char term[STORE_MAX_TERM + 1];
 		size_t tl = store_id_term(term, PREFIX_ID, id);
@@ -181,7 +183,25 @@ static int fill_hit(dicta_hit *h, dicta_index *idx, const shim_query *q,
 		shim_query_free(fq);
 		shim_query_free(only);
 	}
+	/* Only the text up to the last passage shown is inflated. */
+	size_t upto = 1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		size_t e = 0;
+		rc = passage_end(idx, ids[i], &e);
+		if (e > upto)
+			upto = e;
+	}
+	store_record rec;
+	if (rc == 0)
+		rc = document_load_upto(idx, id, &rec, upto);
 	free(id);
+	if (rc)
+		return rc;
+	rc = hit_fill(h, &rec);
+	h->score = weight;
+	stemmer *st = rc ? NULL : index_stemmer(idx, rec.lang ? rec.lang : idx->default_lang);
+	if (rc == 0 && !st)
+		rc = DICTA_EINVAL;
 	dicta_passage *ps = rc ? NULL : calloc(n, sizeof *ps);
 	if (rc == 0 && !ps)
 		rc = error_set(DICTA_ENOMEM, "out of memory");

@@ -46,7 +46,8 @@ typedef struct {
 	uint64_t hash;       /* content hash of text and metadata */
 	uint32_t npassages;
 	char *text;          /* NUL-terminated; NULL when not decoded */
-	size_t text_len;
+	size_t text_len;     /* the whole text's length */
+	size_t text_avail;   /* bytes of it in text (a prefix, or text_len) */
 } store_record;
 
 /* Encode a record into a malloc'd buffer: 'D', format byte, varint header
@@ -58,6 +59,13 @@ int store_record_encode(const store_record *r, char **out, size_t *len_out);
  * DICTA_ECORRUPT for a damaged record. */
 int store_record_decode(const char *data, size_t len, store_record *r,
 			int want_text);
+
+/* Decode, inflating only the first upto bytes of the text (all of it when
+ * upto >= text_len; none when 0): r->text holds r->text_avail bytes.  Only
+ * a whole text is verified against the stream's checksum (--check reads
+ * whole texts); a prefix is refused if the stream ends or breaks early. */
+int store_record_decode_upto(const char *data, size_t len, store_record *r,
+			     size_t upto);
 void store_record_clear(store_record *r);
 
 /* The term that names document id under prefix (PREFIX_ID, PREFIX_RECORD):

@@ -46,6 +46,48 @@ Test(store, record_round_trip_keeps_text_and_metadata)
 	free(buf);
 }
 
+Test(store, a_prefix_of_the_text_inflates_alone)
+{
+	/* 200 KB of varied text, so that the zlib stream has many blocks. */
+	size_t n = 200000;
+	char *text = malloc(n + 1);
+	cr_assert_not_null(text);
+	unsigned x = 12345;
+	for (size_t i = 0; i < n; i++) {
+		x = x * 1103515245u + 12345u;
+		text[i] = (char)('a' + (x >> 16) % 26);
+		if ((x >> 8) % 7 == 0)
+			text[i] = ' ';
+	}
+	text[n] = '\0';
+	store_record r = {.id = "long", .text = text, .text_len = n};
+	char *buf;
+	size_t len;
+	cr_assert_eq(store_record_encode(&r, &buf, &len), 0);
+	const size_t cuts[] = {1, 17, 4096, 65537, 199999};
+	for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
+		store_record d;
+		cr_assert_eq(store_record_decode_upto(buf, len, &d, cuts[i]), 0);
+		cr_expect_eq(d.text_len, n);
+		cr_expect_eq(d.text_avail, cuts[i]);
+		cr_expect_eq(strlen(d.text), cuts[i]);
+		cr_expect(memcmp(d.text, text, cuts[i]) == 0, "prefix %zu differs", cuts[i]);
+		store_record_clear(&d);
+	}
+	/* Asking for as much as there is, or more, inflates it all (checked). */
+	store_record d;
+	cr_assert_eq(store_record_decode_upto(buf, len, &d, n + 100), 0);
+	cr_expect_eq(d.text_avail, n);
+	cr_expect_str_eq(d.text, text);
+	store_record_clear(&d);
+	/* A stream cut short before the prefix ends is refused.  (A prefix is
+	 * not checked against the stream's checksum, which covers the whole
+	 * text: --check decodes whole records.) */
+	cr_expect_eq(store_record_decode_upto(buf, len / 2, &d, n - 10), DICTA_ECORRUPT);
+	free(buf);
+	free(text);
+}
+
 Test(store, text_is_compressed)
 {
 	size_t n = 200000;
