@@ -915,6 +915,145 @@ static int index_words(query_plan *p)
 	return 0;
 }
 
+/* ------------------------------------------------------- the fast count */
+
+/*
+ * Can n be counted from which terms a passage has and their wdf
+ * (qeval_terms)?  Words, roots and wildcards, OR, AND, NOT, exclusions
+ * and fields can: each leaf is a set of terms, and each word's hits are
+ * its occurrences.  Phrases (outside a field) and connectors need the
+ * words' positions, and dates a value: those plans are evaluated on
+ * positions.
+ */
+static int fast_node(const qnode *n, int in_field)
+{
+	size_t positive = 0;
+	switch (n->kind) {
+	case Q_TERM:
+		return 1;
+	case Q_PROX:
+	case Q_DATE:
+		return 0;
+	case Q_PHRASE:
+		if (!in_field)
+			return 0;
+		break;
+	case Q_FIELD:
+		in_field = 1;
+		break;
+	case Q_AND:
+		/* An AND of exclusions alone (never parsed) is Xapian's
+		 * empty AND: left to the evaluator. */
+		for (size_t i = 0; i < n->nkids; i++)
+			positive += n->kids[i]->kind != Q_NEG;
+		if (!positive)
+			return 0;
+		break;
+	default:
+		break;
+	}
+	for (size_t i = 0; i < n->nkids; i++)
+		if (!fast_node(n->kids[i], in_field))
+			return 0;
+	return 1;
+}
+
+/* Is node id i a term of the tree?  (Ids the parser numbered but left
+ * out of the tree have no node.) */
+static int is_term(const query_plan *p, size_t i)
+{
+	return p->nodes[i] && p->nodes[i]->kind == Q_TERM;
+}
+
+/* The index of each of the leaf's strings in the plan's fast terms. */
+static int fast_index(query_plan *p, char **v, size_t n, uint32_t **out)
+{
+	if (n == 0)
+		return 0;
+	if (!(*out = calloc(n, sizeof **out)))
+		return error_set(DICTA_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		char **hit = bsearch(&v[i], p->fterms, p->nfterms, sizeof *p->fterms,
+				     cmp_str);
+		(*out)[i] = (uint32_t)(hit - p->fterms);
+	}
+	return 0;
+}
+
+/* Mark as leads the Xapian terms of the leaves under n that can make the
+ * query match (positive: not excluded, not the right side of NOT). */
+static void fast_leads(query_plan *p, const qnode *n, int positive)
+{
+	if (n->kind == Q_TERM) {
+		const qleaf *l = &p->leaves[n->id];
+		for (size_t i = 0; i < l->nxterms && positive; i++)
+			p->flead[l->fx[i]] = 1;
+		return;
+	}
+	for (size_t i = 0; i < n->nkids; i++) {
+		int flip = n->kind == Q_NEG || (n->kind == Q_NOT && i > 0);
+		fast_leads(p, n->kids[i], flip ? !positive : positive);
+	}
+}
+
+/*
+ * Decide whether the plan takes the fast count, and if so list its
+ * terms: every term a leaf looks for and every Xapian term, and the
+ * leads.  Only the leads need to be walked if a passage without any of
+ * them cannot match: the Xapian query, with every term absent, must
+ * match nothing (it is monotone: more of a positive leaf's terms, or
+ * fewer of an excluded one's, never unmatch a passage).
+ */
+static int plan_fast(query_plan *p)
+{
+	const qnode *root = qast_root(p->ast);
+	if (!fast_node(root, 0))
+		return 0;
+	size_t total = 0;
+	for (size_t i = 0; i < p->nnodes; i++)
+		if (is_term(p, i))
+			total += p->leaves[i].nterms + p->leaves[i].nxterms;
+	if (total == 0)
+		return 0;
+	if (!(p->fterms = calloc(total, sizeof *p->fterms)))
+		return error_set(DICTA_ENOMEM, "out of memory");
+	for (size_t i = 0; i < p->nnodes; i++) {
+		const qleaf *l = &p->leaves[i];
+		if (!is_term(p, i))
+			continue;
+		for (size_t j = 0; j < l->nterms; j++)
+			p->fterms[p->nfterms++] = l->terms[j];
+		for (size_t j = 0; j < l->nxterms; j++)
+			p->fterms[p->nfterms++] = l->xterms[j];
+	}
+	qsort(p->fterms, p->nfterms, sizeof *p->fterms, cmp_str);
+	size_t k = 0;
+	for (size_t i = 0; i < p->nfterms; i++)
+		if (k == 0 || strcmp(p->fterms[k - 1], p->fterms[i]) != 0)
+			p->fterms[k++] = p->fterms[i];
+	p->nfterms = k;
+	int rc = 0;
+	for (size_t i = 0; i < p->nnodes && rc == 0; i++) {
+		qleaf *l = &p->leaves[i];
+		if (!is_term(p, i))
+			continue;
+		rc = fast_index(p, l->terms, l->nterms, &l->ft);
+		if (rc == 0)
+			rc = fast_index(p, l->xterms, l->nxterms, &l->fx);
+	}
+	if (rc == 0 && !(p->flead = calloc(p->nfterms, 1)))
+		rc = error_set(DICTA_ENOMEM, "out of memory");
+	if (rc)
+		return rc;
+	fast_leads(p, root, 1);
+	unsigned char *none = calloc(p->nfterms, 1);
+	if (!none)
+		return error_set(DICTA_ENOMEM, "out of memory");
+	p->fast = !qeval_terms_xapian(p, none);
+	free(none);
+	return 0;
+}
+
 static int plan_accept(shim_docview *v, void *payload)
 {
 	int matched;
@@ -972,6 +1111,8 @@ static int compile(query_plan **out, dicta_index *idx, const char *q,
 	}
 	if (rc == 0 && !(p->xq = build(p, root, 0)))
 		rc = DICTA_ENOMEM;
+	if (rc == 0 && all_positions)
+		rc = plan_fast(p);
 	if (rc) {
 		query_plan_free(p);
 		return rc;
@@ -1003,12 +1144,16 @@ void query_plan_free(query_plan *p)
 		free(l->terms);
 		free(l->xterms);
 		free(l->widx);
+		free(l->ft);
+		free(l->fx);
 		free(l->prefix);
 		free(l->pattern);
 	}
 	free(p->leaves);
 	free(p->nodes);
 	free(p->words); /* the strings belong to the leaves */
+	free(p->fterms); /* these too */
+	free(p->flead);
 	shim_query_free(p->xq);
 	query_terms_free(&p->terms);
 	qeval_free(p);
@@ -1073,4 +1218,19 @@ int query_plan_count(query_plan *p, shim_docview *v, int *matched,
 		*truncated = p->ev.truncated;
 	}
 	return rc;
+}
+
+int query_plan_fast(const query_plan *p, const char *const **terms,
+		    const unsigned char **lead, size_t *n_out)
+{
+	*terms = (const char *const *)p->fterms;
+	*lead = p->flead;
+	*n_out = p->fast ? p->nfterms : 0;
+	return p->fast;
+}
+
+int query_plan_count_terms(query_plan *p, const unsigned char *present,
+			   const uint32_t *wdf, int *matched, uint64_t *hits)
+{
+	return qeval_terms(p, present, wdf, matched, hits);
 }

@@ -94,4 +94,28 @@ int query_compile_counting(query_plan **out, dicta_index *idx, const char *q);
 int query_plan_count(query_plan *p, shim_docview *v, int *matched,
 		     uint64_t *hits, int *truncated);
 
+/*
+ * The fast count (docs/search-term-reports.md).  A plan from
+ * query_compile_counting() whose counts follow from which terms a
+ * passage has and how often (words, roots and wildcards, OR, AND, NOT,
+ * exclusions, fields; no phrase, connector or date) returns 1 and its
+ * terms: *terms[0, *n_out), distinct and owned by the plan, and lead[i]
+ * non-zero for those of which every matching passage has one.  Any other
+ * plan returns 0: it needs query_plan_count().
+ */
+int query_plan_fast(const query_plan *p, const char *const **terms,
+		    const unsigned char **lead, size_t *n_out);
+
+/*
+ * query_plan_count() from a passage's terms alone, for a plan that takes
+ * the fast count: present[i] and wdf[i] for each term of
+ * query_plan_fast().  The same *matched and *hits as query_plan_count()
+ * on the passage matched by the plan's Xapian query (0 when Xapian would
+ * not match it), never truncated.  Returns 0; 1 when the passage has more
+ * matches than the evaluator keeps (never seen), and only
+ * query_plan_count() counts it the same; or a DICTA_E* code.
+ */
+int query_plan_count_terms(query_plan *p, const unsigned char *present,
+			   const uint32_t *wdf, int *matched, uint64_t *hits);
+
 #endif

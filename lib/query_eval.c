@@ -84,6 +84,7 @@ void qeval_free(query_plan *p)
 	free(p->ev.para);
 	free(p->ev.seen);
 	free(p->ev.present);
+	free(p->ev.counted);
 	memset(&p->ev, 0, sizeof p->ev);
 }
 
@@ -553,14 +554,9 @@ static int collect(query_plan *p, const qnode *n, u32vec *out)
 	return 0;
 }
 
-int qeval_passage(query_plan *p, shim_docview *v, int *matched, uint32_t **hl,
-		  size_t *nhl)
+/* The evaluator's per-node arrays, allocated on first use. */
+static int node_scratch(query_plan *p)
 {
-	*matched = 0;
-	if (hl) {
-		*hl = NULL;
-		*nhl = 0;
-	}
 	size_t nn = p->nnodes;
 	if (!p->ev.off) {
 		p->ev.off = calloc(nn, sizeof *p->ev.off);
@@ -569,13 +565,26 @@ int qeval_passage(query_plan *p, shim_docview *v, int *matched, uint32_t **hl,
 		if (!p->ev.off || !p->ev.n || !p->ev.matched)
 			return nomem();
 	}
+	return 0;
+}
+
+int qeval_passage(query_plan *p, shim_docview *v, int *matched, uint32_t **hl,
+		  size_t *nhl)
+{
+	*matched = 0;
+	if (hl) {
+		*hl = NULL;
+		*nhl = 0;
+	}
+	int rc = node_scratch(p);
+	if (rc)
+		return rc;
 	p->ev.npool = p->ev.nlist = 0;
 	p->ev.truncated = 0;
 	p->ev.have_present = 0;
 	evalctx c = {p, v, 0};
 	const qnode *root = qast_root(p->ast);
-	int rc = eval(&c, root);
-	if (rc)
+	if ((rc = eval(&c, root)) != 0)
 		return rc;
 	*matched = p->ev.matched[root->id];
 	if (!hl)
@@ -652,4 +661,232 @@ int qeval_hits(query_plan *p, uint64_t *out)
 	}
 	free(spans.v);
 	return rc;
+}
+
+/* --------------------------------------------------- counting from terms */
+
+/*
+ * The fast count (query.c decides which plans take it): the same verdict
+ * and the same hits as the Xapian query followed by qeval_passage() and
+ * qeval_hits(), from which of the plan's terms a passage has and their
+ * wdf.  It holds because every leaf it meets is a set of terms: a word
+ * leaf's positions are those of the words it lists (or, for a root, of
+ * the expansion, which holds every word of the index with the root), and
+ * an indexed word has one position per occurrence (wdf = the number of
+ * positions) and shares none with another word (one word per position).
+ * So the distinct single-word spans a set of word leaves contributes are
+ * the occurrences of the distinct words among them: the sum of their wdf.
+ */
+
+/* Does the passage have any of the fast terms at idx[0, n)? */
+static int any_present(const unsigned char *present, const uint32_t *idx,
+		       size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (present[idx[i]])
+			return 1;
+	return 0;
+}
+
+/* The terms a leaf looks for in a passage: its words, or for an
+ * expansion scanned by prefix, the expansion itself (the Xapian terms). */
+static const uint32_t *leaf_fterms(const qleaf *l, size_t *n)
+{
+	if (l->kind == LEAF_WORDS || l->kind == LEAF_TERMS) {
+		*n = l->nterms;
+		return l->ft;
+	}
+	*n = l->nxterms;
+	return l->fx;
+}
+
+/* Node n as the Xapian query of query.c's build() matches it. */
+static int xmatch(const query_plan *p, const qnode *n,
+		  const unsigned char *present)
+{
+	const qleaf *l = &p->leaves[n->id];
+	switch (n->kind) {
+	case Q_TERM:
+		return any_present(present, l->fx, l->nxterms);
+	case Q_PHRASE: /* only in a field, where it is its words' AND */
+	case Q_AND:
+		for (size_t i = 0; i < n->nkids; i++) {
+			const qnode *k = n->kids[i];
+			if (k->kind == Q_NEG ? xmatch(p, k->kids[0], present)
+					     : !xmatch(p, k, present))
+				return 0;
+		}
+		return 1;
+	case Q_OR:
+		for (size_t i = 0; i < n->nkids; i++)
+			if (xmatch(p, n->kids[i], present))
+				return 1;
+		return 0;
+	case Q_NOT:
+		for (size_t i = 1; i < n->nkids; i++)
+			if (xmatch(p, n->kids[i], present))
+				return 0;
+		return xmatch(p, n->kids[0], present);
+	case Q_FIELD:
+		return xmatch(p, n->kids[0], present);
+	case Q_RANK: {
+		/* Its words OR'd (all of them: MatchAll when there are none),
+		 * filtered by the rest, less the exclusions. */
+		int words = 0, any = 0;
+		for (size_t i = 0; i < n->nkids; i++) {
+			const qnode *k = n->kids[i];
+			const qleaf *kl = &p->leaves[k->id];
+			if (k->kind == Q_NEG) {
+				if (xmatch(p, k->kids[0], present))
+					return 0;
+			} else if (k->kind == Q_TERM) {
+				words |= kl->synonym || kl->nxterms;
+				any |= xmatch(p, k, present);
+			} else if (!xmatch(p, k, present)) {
+				return 0;
+			}
+		}
+		return !words || any;
+	}
+	case Q_NEG:  /* nothing alone */
+	case Q_PROX: /* never in a fast plan */
+	case Q_DATE:
+		return 0;
+	}
+	return 0;
+}
+
+int qeval_terms_xapian(const query_plan *p, const unsigned char *present)
+{
+	return xmatch(p, qast_root(p->ast), present);
+}
+
+/* Node n as eval() decides it, into p->ev.matched; *pool receives the
+ * matches eval() would keep for its word leaves. */
+static void ematch(query_plan *p, const qnode *n, const unsigned char *present,
+		   const uint32_t *wdf, uint64_t *pool)
+{
+	int m = 0;
+	if (n->kind != Q_TERM)
+		for (size_t i = 0; i < n->nkids; i++)
+			ematch(p, n->kids[i], present, wdf, pool);
+	const unsigned char *km = p->ev.matched;
+	switch (n->kind) {
+	case Q_TERM: {
+		const qleaf *l = &p->leaves[n->id];
+		size_t nt;
+		const uint32_t *t = leaf_fterms(l, &nt);
+		m = any_present(present, t, nt);
+		if (l->kind == LEAF_WORDS || l->kind == LEAF_WORD_PREFIX)
+			for (size_t i = 0; i < nt; i++)
+				*pool += wdf[t[i]];
+		break;
+	}
+	case Q_PHRASE: /* only in a field: its words, anywhere */
+		m = 1;
+		for (size_t i = 0; i < n->nkids; i++)
+			m = m && km[n->kids[i]->id];
+		break;
+	case Q_OR:
+		for (size_t i = 0; i < n->nkids; i++)
+			m = m || km[n->kids[i]->id];
+		break;
+	case Q_AND:
+	case Q_RANK: {
+		int any_word = 0, words = 0;
+		m = 1;
+		for (size_t i = 0; i < n->nkids; i++) {
+			const qnode *k = n->kids[i];
+			if (k->kind == Q_NEG)
+				m = m && !km[k->id];
+			else if (n->kind == Q_RANK && k->kind == Q_TERM) {
+				words = 1;
+				any_word = any_word || km[k->id];
+			} else
+				m = m && km[k->id];
+		}
+		if (words && !any_word)
+			m = 0;
+		break;
+	}
+	case Q_NOT:
+		m = km[n->kids[0]->id];
+		for (size_t i = 1; i < n->nkids; i++)
+			m = m && !km[n->kids[i]->id];
+		break;
+	case Q_NEG:
+	case Q_FIELD:
+		m = km[n->kids[0]->id];
+		break;
+	case Q_PROX:
+	case Q_DATE:
+		break; /* never in a fast plan */
+	}
+	p->ev.matched[n->id] = (unsigned char)(m != 0);
+}
+
+/* gather() over the terms: the occurrences of the distinct words of the
+ * word leaves that satisfied the query, added to *hits. */
+static void count_hits(query_plan *p, const qnode *n,
+		       const unsigned char *present, const uint32_t *wdf,
+		       uint64_t *hits)
+{
+	if (!p->ev.matched[n->id])
+		return;
+	switch (n->kind) {
+	case Q_TERM: {
+		const qleaf *l = &p->leaves[n->id];
+		if (l->kind != LEAF_WORDS && l->kind != LEAF_WORD_PREFIX)
+			return;
+		size_t nt;
+		const uint32_t *t = leaf_fterms(l, &nt);
+		for (size_t i = 0; i < nt; i++)
+			if (present[t[i]] && !p->ev.counted[t[i]]) {
+				p->ev.counted[t[i]] = 1;
+				*hits += wdf[t[i]];
+			}
+		return;
+	}
+	case Q_OR:
+	case Q_AND:
+	case Q_RANK:
+		for (size_t i = 0; i < n->nkids; i++)
+			if (n->kids[i]->kind != Q_NEG)
+				count_hits(p, n->kids[i], present, wdf, hits);
+		return;
+	case Q_NOT:
+		count_hits(p, n->kids[0], present, wdf, hits);
+		return;
+	case Q_PHRASE: /* in a field */
+	case Q_NEG:
+	case Q_FIELD:
+	case Q_PROX:
+	case Q_DATE:
+		return;
+	}
+}
+
+int qeval_terms(query_plan *p, const unsigned char *present, const uint32_t *wdf,
+		int *matched, uint64_t *hits)
+{
+	*matched = 0;
+	*hits = 0;
+	const qnode *root = qast_root(p->ast);
+	if (!xmatch(p, root, present))
+		return 0; /* Xapian would not have offered the passage */
+	int rc = node_scratch(p);
+	if (rc)
+		return rc;
+	if (!p->ev.counted && !(p->ev.counted = calloc(p->nfterms + 1, 1)))
+		return nomem();
+	uint64_t pool = 0;
+	ematch(p, root, present, wdf, &pool);
+	if (pool > QEVAL_MAX_MATCHES)
+		return 1;
+	if (!p->ev.matched[root->id])
+		return 0;
+	*matched = 1;
+	count_hits(p, root, present, wdf, hits);
+	memset(p->ev.counted, 0, p->nfterms);
+	return 0;
 }

@@ -38,6 +38,9 @@ typedef struct {
 	char **xterms;
 	size_t nxterms;
 	int synonym;
+	/* The fast count: the index of each term (ft) and each Xapian term
+	 * (fx) in the plan's fast terms. */
+	uint32_t *ft, *fx;
 } qleaf;
 
 /* One way a node matched: words [start, end] of the passage; a and b are
@@ -68,6 +71,14 @@ struct query_plan {
 	 * is asked once which of them it has, and only those are read. */
 	char **words;
 	size_t nwords;
+	/* The fast count (query_plan_fast): set when a passage's count
+	 * follows from which terms it has and their frequencies; every term
+	 * the leaves read or Xapian matches, sorted and unique (the strings
+	 * belong to the leaves), and by term whether it is a lead. */
+	int fast;
+	char **fterms;
+	size_t nfterms;
+	unsigned char *flead;
 
 	/* Scratch of the evaluator, reused from passage to passage. */
 	struct {
@@ -86,6 +97,7 @@ struct query_plan {
 		size_t capseen;
 		unsigned char *present; /* by index in words: in this passage */
 		int have_present;
+		unsigned char *counted; /* by fast term: its hits are counted */
 	} ev;
 };
 
@@ -111,6 +123,21 @@ int qeval_passage(query_plan *p, shim_docview *v, int *matched, uint32_t **hl,
  * exclusions count nothing.  Returns 0 or DICTA_ENOMEM.
  */
 int qeval_hits(query_plan *p, uint64_t *out);
+
+/*
+ * The fast count of a passage from its terms alone (query_plan_fast):
+ * present[i] and wdf[i] for each of p->fterms.  *matched as the Xapian
+ * query and qeval_passage() together decide it, and *hits as
+ * qeval_hits() counts them.  Returns 0; 1 when the evaluator would keep
+ * fewer matches than the passage has (QEVAL_MAX_MATCHES), so that only
+ * qeval_passage() gives the same count; or DICTA_ENOMEM.
+ */
+int qeval_terms(query_plan *p, const unsigned char *present, const uint32_t *wdf,
+		int *matched, uint64_t *hits);
+
+/* Whether the Xapian query of a plan fit for the fast count matches a
+ * passage with the given terms (present by p->fterms). */
+int qeval_terms_xapian(const query_plan *p, const unsigned char *present);
 
 /* Release the evaluator's scratch. */
 void qeval_free(query_plan *p);

@@ -12,6 +12,10 @@
  * passage the Xapian query matches, and query_plan_count() checks it
  * exactly on its positions (connectors, stemmed phrases) and counts its
  * hits; a passage of a document outside the set is passed over.  A
+ * string that needs no positions (words, roots, AND, OR, NOT, fields) is
+ * counted faster and the same (the fast count, query_plan_fast()): the
+ * postings of its terms are walked with their wdf and the parent id, and
+ * no passage is opened.  DICTA_STR_SLOW=1 turns that off, for tests.  A
  * string's documents are kept as a bitset over the documents, from which
  * unique documents, families, totals and the overlap matrix are counted.
  * A matching passage is tied to its document by that id, never by docid
@@ -144,6 +148,7 @@ typedef struct {
 	uint32_t *first;      /* by document: the first string that hit it */
 	size_t words;         /* bitset words per string */
 	uint64_t *bits;       /* strings x words */
+	int slow;             /* DICTA_STR_SLOW: no fast count */
 	int rc;
 } counter;
 
@@ -248,10 +253,36 @@ typedef struct {
 	uint64_t *bits;      /* the string's documents */
 } match_state;
 
+/* The document of a passage the string matches, by the id in its value
+ * SLOT_PARENT; NONE when the passage is passed over: outside the set, or,
+ * when marking the set, of a document already in it. */
+static uint32_t match_doc(const match_state *m, const char *parent, size_t pl)
+{
+	const counter *c = m->c;
+	uint32_t d = intern_find(&c->docs, parent, pl);
+	if (d == NONE || (m->s && !c->in_set[d]))
+		return NONE;
+	if (!m->s && c->in_set[d])
+		return NONE; /* the set: one passage of a document is enough */
+	return d;
+}
+
+/* Count a passage of document d that satisfies the string. */
+static void tally(match_state *m, uint32_t d, uint64_t hits, int truncated)
+{
+	if (!m->s) {
+		m->c->in_set[d] = 1;
+		return;
+	}
+	m->s->passages++;
+	m->s->hits += hits;
+	m->s->truncated |= truncated;
+	m->bits[d / 64] |= (uint64_t)1 << (d % 64);
+}
+
 static int on_match(shim_docview *v, void *payload)
 {
 	match_state *m = payload;
-	counter *c = m->c;
 	/* The passage's document by its id, not by docid: in a sharded
 	 * index the view may know only its shard's docid. */
 	const char *parent;
@@ -259,25 +290,61 @@ static int on_match(shim_docview *v, void *payload)
 	int rc = shim_docview_value(v, SLOT_PARENT, &parent, &pl);
 	if (rc)
 		return rc;
-	uint32_t d = intern_find(&c->docs, parent, pl);
-	if (d == NONE || (m->s && !c->in_set[d]))
+	uint32_t d = match_doc(m, parent, pl);
+	if (d == NONE)
 		return 0;
-	if (!m->s && c->in_set[d])
-		return 0; /* the set: one passage of a document is enough */
 	int matched, truncated;
 	uint64_t hits;
 	rc = query_plan_count(m->plan, v, &matched, &hits, &truncated);
-	if (rc || !matched)
-		return rc;
-	if (!m->s) {
-		c->in_set[d] = 1;
+	if (rc == 0 && matched)
+		tally(m, d, hits, truncated);
+	return rc;
+}
+
+/* The fast count: a passage with one of the plan's leads, its terms and
+ * their wdf (docid is the combined database's here). */
+static int on_terms(unsigned docid, const char *parent, size_t pl,
+		    const unsigned char *present, const uint32_t *wdf,
+		    void *payload)
+{
+	match_state *m = payload;
+	uint32_t d = match_doc(m, parent, pl);
+	if (d == NONE)
 		return 0;
+	int matched, truncated = 0;
+	uint64_t hits;
+	int rc = query_plan_count_terms(m->plan, present, wdf, &matched, &hits);
+	if (rc == 1) {
+		/* More matches than the evaluator keeps: only it can say
+		 * which it keeps, so it counts this passage. */
+		shim_docview *v;
+		rc = shim_docview_open(&v, m->c->idx->db, docid);
+		if (rc == 0) {
+			rc = query_plan_count(m->plan, v, &matched, &hits, &truncated);
+			shim_docview_free(v);
+		}
 	}
-	m->s->passages++;
-	m->s->hits += hits;
-	m->s->truncated |= truncated;
-	m->bits[d / 64] |= (uint64_t)1 << (d % 64);
-	return 0;
+	if (rc == 0 && matched)
+		tally(m, d, hits, truncated);
+	return rc;
+}
+
+/*
+ * Hand every passage the plan matches to the counting, and say whether
+ * the fast count did it: a plan whose counts need no positions reads the
+ * postings of its terms (shim_postings_each: no document is opened);
+ * the others go through Xapian's match and the evaluator.
+ */
+static int match_plan(counter *c, query_plan *plan, match_state *m, int *fast)
+{
+	const char *const *terms;
+	const unsigned char *lead;
+	size_t n;
+	*fast = !c->slow && query_plan_fast(plan, &terms, &lead, &n);
+	if (*fast)
+		return shim_postings_each(c->idx->db, terms, n, lead, SLOT_PARENT,
+					  on_terms, m);
+	return shim_match_each(c->idx->db, query_plan_query(plan), on_match, m);
 }
 
 static int popcount(uint64_t x)
@@ -301,7 +368,7 @@ static int run_string(counter *c, str_report *r, size_t i)
 		return rc;
 	uint64_t *bits = c->bits + i * c->words;
 	match_state m = {c, plan, s, bits};
-	rc = shim_match_each(c->idx->db, query_plan_query(plan), on_match, &m);
+	rc = match_plan(c, plan, &m, &s->fast);
 	query_plan_free(plan);
 	if (rc)
 		return rc;
@@ -333,6 +400,7 @@ static void reset_outcomes(str_report *r)
 		s->error_column = 0;
 		s->documents = s->passages = s->hits = s->unique = s->family = 0;
 		s->truncated = 0;
+		s->fast = 0;
 	}
 	r->failed = 0;
 	r->truncated = 0;
@@ -344,6 +412,10 @@ static int count_once(str_report *r, dicta_index *idx, const str_options *o)
 {
 	counter c = {0};
 	c.idx = idx;
+	/* A testing aid (docs/search-term-reports.md): every string through
+	 * the evaluator, to compare with the fast count. */
+	const char *slow = getenv("DICTA_STR_SLOW");
+	c.slow = slow && *slow && strcmp(slow, "0") != 0;
 	int rc = shim_db_all_docids(idx->db, on_passage, &c);
 	if (rc == 0)
 		rc = c.rc;
@@ -366,7 +438,8 @@ static int count_once(str_report *r, dicta_index *idx, const str_options *o)
 		rc = query_compile_counting(&plan, idx, r->within);
 		if (rc == 0) {
 			match_state m = {&c, plan, NULL, NULL};
-			rc = shim_match_each(idx->db, query_plan_query(plan), on_match, &m);
+			int fast;
+			rc = match_plan(&c, plan, &m, &fast);
 			query_plan_free(plan);
 		}
 	} else if (rc == 0) {

@@ -40,6 +40,8 @@ typedef struct {
 	uint64_t family;    /* documents of the set in the family of a hit one */
 	int truncated;      /* some passage had more matches than are kept:
 			     * hits is a lower bound (never seen in practice) */
+	int fast;           /* counted by the fast count, from the terms'
+			     * frequencies (the same numbers; see the docs) */
 } str_string;
 
 /* A line of the terms file that was not a search string. */

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <queue>
 #include <string>
 #include <vector>
 
@@ -828,6 +829,80 @@ int shim_match_each(shim_db *h, const shim_query *q, shim_accept_fn fn,
 		EachDecider d(fn, payload);
 		(void)enq.get_mset(0, n ? n : 1, 0, NULL, &d);
 		return d.rc(); /* the function set the message */
+	} catch (...) {
+		return shim_error();
+	}
+}
+
+/* The leads are merged by docid through a heap; the other terms are only
+ * moved forward (skip_to) to each document the leads produce, since a term
+ * that cannot make a document match is asked about the documents that do
+ * and never enumerated.  Postings and the value stream are those of the
+ * combined database, so docids are the combined ones throughout. */
+int shim_postings_each(shim_db *h, const char *const *terms, size_t n,
+		       const unsigned char *lead, unsigned slot,
+		       shim_postings_fn fn, void *payload)
+{
+	try {
+		Xapian::Database &db = *h->db;
+		std::vector<Xapian::PostingIterator> it(n);
+		std::vector<Xapian::docid> cur(n, 0); /* 0: no more postings */
+		std::vector<unsigned char> present(n, 0);
+		std::vector<uint32_t> wdf(n, 0);
+		std::vector<size_t> others, at;
+		typedef std::pair<Xapian::docid, size_t> entry;
+		std::priority_queue<entry, std::vector<entry>, std::greater<entry>> heap;
+		for (size_t i = 0; i < n; i++) {
+			std::string t(terms[i]);
+			if (t.empty())
+				continue; /* "" would be every document */
+			it[i] = db.postlist_begin(t);
+			if (it[i] != db.postlist_end(t))
+				cur[i] = *it[i];
+			if (!lead[i])
+				others.push_back(i);
+			else if (cur[i])
+				heap.push(entry(cur[i], i));
+		}
+		Xapian::ValueIterator v = db.valuestream_begin(slot);
+		std::string value;
+		while (!heap.empty()) {
+			Xapian::docid did = heap.top().first;
+			at.clear();
+			while (!heap.empty() && heap.top().first == did) {
+				size_t i = heap.top().second;
+				heap.pop();
+				at.push_back(i);
+				present[i] = 1;
+				wdf[i] = it[i].get_wdf();
+			}
+			for (size_t i : others) {
+				if (cur[i] && cur[i] < did) {
+					it[i].skip_to(did);
+					cur[i] = it[i] == Xapian::PostingIterator() ? 0 : *it[i];
+				}
+				present[i] = cur[i] == did;
+				wdf[i] = present[i] ? it[i].get_wdf() : 0;
+			}
+			value.clear();
+			if (v != Xapian::ValueIterator() && v.get_docid() < did)
+				v.skip_to(did);
+			if (v != Xapian::ValueIterator() && v.get_docid() == did)
+				value = *v;
+			int rc = fn(did, value.data(), value.size(), present.data(),
+				    wdf.data(), payload);
+			if (rc)
+				return rc; /* fn set the message */
+			for (size_t i : at) {
+				present[i] = 0;
+				wdf[i] = 0;
+				++it[i];
+				cur[i] = it[i] == Xapian::PostingIterator() ? 0 : *it[i];
+				if (cur[i])
+					heap.push(entry(cur[i], i));
+			}
+		}
+		return 0;
 	} catch (...) {
 		return shim_error();
 	}

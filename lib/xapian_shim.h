@@ -214,6 +214,25 @@ int shim_search_accept(shim_mset **out, shim_db *db, const shim_query *q,
  */
 int shim_match_each(shim_db *db, const shim_query *q, shim_accept_fn fn,
 		    void *payload);
+/*
+ * Every document that has at least one of the terms terms[i] with
+ * lead[i] != 0, each once, in ascending docid of db (in a multi-database
+ * the combined docid, good for shim_docview_open): fn receives the
+ * document's value in slot (pointing into a buffer valid during the call,
+ * "" if unset) and, for every i, present[i] (1 if the document has
+ * terms[i]) and wdf[i] (its within-document frequency, 0 if absent).
+ * Reads postings and one value stream only: no document, term list or
+ * positions, so it is far cheaper than shim_match_each when these
+ * frequencies are all a count needs (lib/str.c).  terms[] must be
+ * distinct and non-empty.  fn returns 0 to go on, or a negative DICTA_E*
+ * code (message set) that stops the walk and is returned.
+ */
+typedef int (*shim_postings_fn)(unsigned docid, const char *value, size_t vlen,
+				const unsigned char *present, const uint32_t *wdf,
+				void *payload);
+int shim_postings_each(shim_db *db, const char *const *terms, size_t n,
+		       const unsigned char *lead, unsigned slot,
+		       shim_postings_fn fn, void *payload);
 void shim_mset_free(shim_mset *m);
 size_t shim_mset_size(const shim_mset *m);
 uint64_t shim_mset_estimated(const shim_mset *m);

@@ -158,7 +158,7 @@ static int is_form(const char *w, const char *const *forms)
 	return 0;
 }
 
-typedef enum { K_WORDS, K_PHRASE, K_NEAR, K_SENTENCE, K_ANDNOT, K_FIELD } kind;
+typedef enum { K_WORDS, K_PHRASE, K_NEAR, K_SENTENCE, K_ANDNOT, K_FIELD, K_ORAND } kind;
 
 /* A search string and how to count it by hand: the forms of its words
  * (the word and its stem-mates in the fixture) and what joins them. */
@@ -167,21 +167,30 @@ typedef struct {
 	kind k;
 	const char *a[6], *b[6];
 	int dist;
+	const char *c[6]; /* K_ORAND: a OR (b AND c) */
+	int fast;         /* counted by the fast count (no positions needed) */
 } spec;
 
 static const spec specs[] = {
-	{"demurrage", "demurrage", K_WORDS, {"demurrage"}, {0}, 0},
-	{"Shipping docs", "\"bill of lading\"", K_PHRASE, {"bill", "of", "lading"}, {0}, 0},
-	{"escrow /3 account", "escrow /3 account", K_NEAR, {"escrow"}, {"account", "accounts"}, 3},
+	{"demurrage", "demurrage", K_WORDS, {"demurrage"}, {0}, 0, {0}, 1},
+	{"Shipping docs", "\"bill of lading\"", K_PHRASE, {"bill", "of", "lading"}, {0}, 0, {0}, 0},
+	{"escrow /3 account", "escrow /3 account", K_NEAR, {"escrow"}, {"account", "accounts"}, 3,
+	 {0}, 0},
 	{"wire /s transfer", "wire /s transfer", K_SENTENCE, {"wire"},
-	 {"transfer", "transfers", "transferred"}, 0},
-	{"audit OR ledger", "audit OR ledger", K_WORDS, {"audit"}, {"ledger"}, 0},
+	 {"transfer", "transfers", "transferred"}, 0, {0}, 0},
+	{"audit OR ledger", "audit OR ledger", K_WORDS, {"audit"}, {"ledger"}, 0, {0}, 1},
 	{"invoice AND NOT draft", "invoice AND NOT draft", K_ANDNOT, {"invoice", "invoices"},
-	 {"draft"}, 0},
+	 {"draft"}, 0, {0}, 1},
 	{"charter vessel", "charter vessel", K_WORDS, {"charter", "chartered", "charterers"},
-	 {"vessel", "vessels"}, 0},
-	{"Okafor", "custodian:okafor", K_FIELD, {"okafor"}, {0}, 0},
-	{"shipment", "shipment", K_WORDS, {"shipment", "shipments"}, {0}, 0},
+	 {"vessel", "vessels"}, 0, {0}, 1},
+	{"Okafor", "custodian:okafor", K_FIELD, {"okafor"}, {0}, 0, {0}, 1},
+	{"shipment", "shipment", K_WORDS, {"shipment", "shipments"}, {0}, 0, {0}, 1},
+	/* Two words of one stem: each occurrence is one hit, not two. */
+	{"vessel vessels", "vessel vessels", K_WORDS, {"vessel", "vessels"}, {0}, 0, {0}, 1},
+	/* A passage with ledger and escrow but no wire (e2): escrow did
+	 * not satisfy the string and is no hit there. */
+	{"ledger OR (escrow AND wire)", "ledger OR (escrow AND wire)", K_ORAND, {"ledger"},
+	 {"escrow"}, 0, {"wire"}, 1},
 };
 #define NSPECS (sizeof specs / sizeof *specs)
 
@@ -234,6 +243,18 @@ static int brute_passage(const spec *s, const fdoc *d, size_t p, uint64_t *hits)
 		m = h > 0 && !neg;
 		if (!m)
 			h = 0;
+		break;
+	}
+	case K_ORAND: {
+		uint64_t ha = 0, hb = 0, hc = 0;
+		for (size_t i = 0; i < t->n; i++) {
+			ha += is_form(t->w[i], s->a);
+			hb += is_form(t->w[i], s->b);
+			hc += is_form(t->w[i], s->c);
+		}
+		int both = hb > 0 && hc > 0;
+		m = ha > 0 || both;
+		h = ha + (both ? hb + hc : 0);
 		break;
 	}
 	case K_FIELD: {
@@ -341,7 +362,9 @@ static char *terms_text(void)
 	return buf;
 }
 
-static void check_report(const str_report *r, const expect *e)
+/* With fast non-zero, the strings that need no positions must have been
+ * counted by the fast count; with 0 (DICTA_STR_SLOW), none. */
+static void check_report(const str_report *r, const expect *e, int fast)
 {
 	cr_assert_eq(r->terms->n, NSPECS);
 	cr_expect_eq(r->set_documents, e->set_docs, "set documents %llu, expected %llu",
@@ -366,6 +389,8 @@ static void check_report(const str_report *r, const expect *e)
 		cr_expect_eq(g->family, x->family, "%s: family %llu, expected %llu", g->label,
 			     (unsigned long long)g->family, (unsigned long long)x->family);
 		cr_expect_eq(g->truncated, 0);
+		cr_expect_eq(g->fast, fast && specs[s].fast, "%s: fast count %d", g->label,
+			     g->fast);
 		for (size_t j = 0; j < NSPECS; j++)
 			cr_expect_eq(str_overlap(r, s, j), e->overlap[s][j],
 				     "overlap %s / %s: %llu, expected %llu", g->label,
@@ -416,13 +441,132 @@ Test(str, every_count_matches_a_brute_force_count)
 	str_terms t;
 	str_report r;
 	run_report(&r, &t, terms_text(), NULL);
-	check_report(&r, e);
+	check_report(&r, e, 1);
 	/* Field-only strings count documents and passages, no hits. */
 	cr_expect_eq(r.terms->s[7].hits, 0);
 	cr_expect_gt(r.terms->s[7].passages, 0);
 	str_report_clear(&r);
 	str_terms_free(&t);
 	free(e);
+}
+
+/* The brute-force count again, every string through the evaluator. */
+Test(str, the_slow_path_counts_the_same)
+{
+	expect *e = malloc(sizeof *e);
+	brute(e, every_document);
+	str_terms t;
+	str_report r;
+	setenv("DICTA_STR_SLOW", "1", 1);
+	run_report(&r, &t, terms_text(), NULL);
+	unsetenv("DICTA_STR_SLOW");
+	check_report(&r, e, 0);
+	str_report_clear(&r);
+	str_terms_free(&t);
+	free(e);
+}
+
+/* Strings the brute force does not count: roots, exact words, numbers,
+ * titles, nested AND, OR and NOT, exclusions, words repeated; and some
+ * that need positions, for the mix. */
+static const char more_strings[] =
+	"ship*\n"
+	"ship!\n"
+	"c*r*er\n"
+	"charter* -vessel\n"
+	"(#shipment)\n"
+	"shipment #shipments\n"
+	"shipments shipment shipment\n"
+	"escrow -wire\n"
+	"escrow wire -draft -lunch\n"
+	"invoice NOT (draft OR payment)\n"
+	"(audit OR ledger) AND NOT escrow\n"
+	"(ledger OR audit) AND (escrow OR wire)\n"
+	"(ledger AND escrow) OR (vessel AND NOT charter)\n"
+	"ledger OR (escrow AND (wire OR bank))\n"
+	"ledger OR ledger\n"
+	"ledger NOT ledger\n"
+	"title:ledger\n"
+	"title:\"bill of lading\" lading\n"
+	"title:ledger -draft\n"
+	"ledger -title:ledger\n"
+	"custodian:okafor ledger\n"
+	"custodian:okafor OR escrow\n"
+	"type:email shipment\n"
+	"the\n"
+	"the OR of\n"
+	"of AND the AND a\n"
+	"escrow escrow escrow\n"
+	"nothingsuchword\n"
+	"nothingsuchword OR ledger\n"
+	"\"bill of lading\" OR ledger\n"
+	"ledger /s audit\n"
+	"date:2019 escrow\n";
+
+/* Two reports of the same strings, one by the fast count and one through
+ * the evaluator (DICTA_STR_SLOW=1), must be equal in every number. */
+static void fast_equals_slow(const char *text, const char *within)
+{
+	str_terms tf, ts;
+	str_report f, sl;
+	run_report(&f, &tf, text, within);
+	setenv("DICTA_STR_SLOW", "1", 1);
+	run_report(&sl, &ts, text, within);
+	unsetenv("DICTA_STR_SLOW");
+	cr_assert_eq(f.terms->n, sl.terms->n);
+	size_t n = f.terms->n, fast = 0;
+	for (size_t i = 0; i < n; i++) {
+		const str_string *a = &f.terms->s[i], *b = &sl.terms->s[i];
+		cr_assert_null(a->error, "%s: %s", a->query, a->error);
+		cr_expect_eq(b->fast, 0, "%s", b->query);
+		fast += a->fast != 0;
+		cr_expect_eq(a->documents, b->documents, "%s: documents %llu, slow %llu", a->query,
+			     (unsigned long long)a->documents, (unsigned long long)b->documents);
+		cr_expect_eq(a->passages, b->passages, "%s: passages %llu, slow %llu", a->query,
+			     (unsigned long long)a->passages, (unsigned long long)b->passages);
+		cr_expect_eq(a->hits, b->hits, "%s: hits %llu, slow %llu", a->query,
+			     (unsigned long long)a->hits, (unsigned long long)b->hits);
+		cr_expect_eq(a->unique, b->unique, "%s: unique", a->query);
+		cr_expect_eq(a->family, b->family, "%s: family", a->query);
+		cr_expect_eq(a->truncated, b->truncated, "%s: truncated", a->query);
+		for (size_t j = 0; j < n; j++)
+			cr_expect_eq(str_overlap(&f, i, j), str_overlap(&sl, i, j),
+				     "overlap %s / %s", a->query, f.terms->s[j].query);
+	}
+	cr_expect_gt(fast, n / 2, "most of these strings take the fast count");
+	cr_expect_lt(fast, n, "some need positions");
+	cr_expect_eq(f.set_documents, sl.set_documents);
+	cr_expect_eq(f.set_passages, sl.set_passages);
+	cr_expect_eq(f.hit_documents, sl.hit_documents);
+	cr_expect_eq(f.hit_family, sl.hit_family);
+	str_report_clear(&f);
+	str_report_clear(&sl);
+	str_terms_free(&tf);
+	str_terms_free(&ts);
+}
+
+Test(str, the_fast_count_equals_the_evaluator)
+{
+	static char text[8192];
+	snprintf(text, sizeof text, "%s%s", terms_text(), more_strings);
+	fast_equals_slow(text, NULL);
+	fast_equals_slow(text, "date:2019");           /* a set by the evaluator */
+	fast_equals_slow(text, "custodian:okafor");    /* a set by the fast count */
+	fast_equals_slow(text, "shipment OR ledger");
+	/* Spot checks that the strings do what they are meant to. */
+	str_terms t;
+	str_report r;
+	run_report(&r, &t, "shipments shipment shipment\nshipment\nledger NOT ledger\n"
+			   "escrow -wire\nescrow\nship*\nship!\n", NULL);
+	cr_expect_eq(r.terms->s[0].hits, r.terms->s[1].hits, "a word repeated counts once");
+	cr_expect_eq(r.terms->s[2].passages, 0);
+	cr_expect_lt(r.terms->s[3].passages, r.terms->s[4].passages);
+	cr_expect_gt(r.terms->s[5].hits, r.terms->s[1].hits, "ship* has shipped too");
+	cr_expect_eq(r.terms->s[5].hits, r.terms->s[6].hits);
+	for (size_t i = 0; i < r.terms->n; i++)
+		cr_expect(r.terms->s[i].fast, "%s", r.terms->s[i].query);
+	str_report_clear(&r);
+	str_terms_free(&t);
 }
 
 Test(str, within_restricts_the_set_and_the_families)
@@ -433,7 +577,7 @@ Test(str, within_restricts_the_set_and_the_families)
 	str_terms t;
 	str_report r;
 	run_report(&r, &t, terms_text(), "date:2019");
-	check_report(&r, e);
+	check_report(&r, e, 1);
 	cr_expect_str_eq(r.within, "date:2019");
 	str_report_clear(&r);
 	str_terms_free(&t);
