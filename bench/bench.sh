@@ -156,12 +156,16 @@ for i in "${!NAMES[@]}"; do
 		{ echo "$key"; $PY bench/textsize.py "$corpus"; } >"$dir/textsize.new"
 		mv "$dir/textsize.new" "$dir/textsize"
 	fi
-	# Queries: kept in bench/queries/ (generated once, reproducibly).
-	qfile=bench/queries/$name.tsv
-	if [ ! -f "$qfile" ]; then
-		log "$name: generating $qfile"
-		mkdir -p bench/queries
-		$PY bench/make_queries.py "$corpus" "$lang" "$qfile"
+	# Queries: drawn from the corpus itself with a fixed seed (the same
+	# corpus gives the same file), once per corpus file, into WORK: the
+	# corpus stays in ../shared, nothing of it in the repository.
+	qfile=$dir/queries-all.tsv
+	if [ ! -f "$qfile" ] || [ "$(cat "$qfile.key" 2>/dev/null)" != "$key" ] ||
+		[ bench/make_queries.py -nt "$qfile" ]; then
+		log "$name: generating its queries (bench/make_queries.py)"
+		$PY bench/make_queries.py "$corpus" "$lang" "$qfile.new"
+		mv "$qfile.new" "$qfile"
+		echo "$key" >"$qfile.key"
 	fi
 	per=${PER_CLASS:-}
 	[ -z "$per" ] && [ "$QUICK" = 1 ] && per=15
@@ -228,7 +232,8 @@ done
 rm -f "$WORK/str.txt"
 if [[ " $ENGINES " == *" dicta "* ]] && [ -d "$WORK/dc-code/dicta.idx" ] && [ "$QUICK" != 1 ]; then
 	log "dc-code: search term report, 500 strings (bench/str.sh)"
-	BUILD=$BUILD INDEX=$WORK/dc-code/dicta.idx RUNS=$RUNS bench/str.sh >"$WORK/str.txt"
+	BUILD=$BUILD INDEX=$WORK/dc-code/dicta.idx TERMS=$WORK/dc-code/str-terms.txt RUNS=$RUNS \
+		bench/str.sh >"$WORK/str.txt"
 	echo "search term report measured $(date -u '+%H:%M:%S'), load average $(loadavg)" >>"$WORK/load.txt"
 fi
 echo "finished $(date -u '+%Y-%m-%d %H:%M:%S UTC') after $(( ($(date +%s) - START) / 60 )) min, load average $(loadavg)" >>"$WORK/load.txt"

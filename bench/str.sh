@@ -9,20 +9,21 @@
 #
 # Environment: BUILD (default build), INDEX (an index of the D.C. Code to
 # reuse; default $BUILD/str-bench/index, built when missing), CORPUS
-# (../shared/corpora/dc-code/dc-code.jsonl.gz), RUNS (default 3).
+# (../shared/corpora/dc-code/dc-code.jsonl.gz), RUNS (default 3), TERMS
+# (the strings file; default $BUILD/str-bench/terms.txt).
 #
-# The strings are bench/str-terms.txt, kept in the repository.  They were
-# generated once from the corpus's words with a fixed seed (see
+# The 500 strings are drawn from the corpus's words with a fixed seed (see
 # generate_terms below: 200 single words, 100 two-word phrases, 100
-# "w1 /5 w2", 50 roots "root*", 50 "w1 AND NOT w2"); the file is only
-# regenerated when it is missing.
+# "w1 /5 w2", 50 roots "root*", 50 "w1 AND NOT w2"), so the same corpus
+# gives the same file; it is generated when missing, outside the
+# repository, which holds nothing of the corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD:-build}
 corpus=${CORPUS:-../shared/corpora/dc-code/dc-code.jsonl.gz}
 index=${INDEX:-$build/str-bench/index}
 runs=${RUNS:-3}
-terms=bench/str-terms.txt
+terms=${TERMS:-$build/str-bench/terms.txt}
 
 if [ ! -f "$corpus" ]; then
 	echo "str: $corpus not found (it is in ../shared/corpora); skipping the benchmark"
@@ -106,6 +107,7 @@ if ! "$build/dicta-search" --index "$index" --stats >/dev/null 2>&1; then
 fi
 if [ ! -f "$terms" ]; then
 	echo "== generating $terms" >&2
+	mkdir -p "$(dirname "$terms")"
 	generate_terms
 fi
 n=$(grep -vc '^#' "$terms")
