@@ -26,6 +26,7 @@
 
 #include "error.h"
 #include "format.h"
+#include "html.h"
 #include "report.h"
 
 typedef struct {
@@ -254,25 +255,6 @@ int report_html_add(report_html *r, const batch_outcome *o, const eval_query *m)
 
 /* ------------------------------------------------------------- writing */
 
-static void esc_n(FILE *f, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		switch (s[i]) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default: fputc(s[i], f);
-		}
-	}
-}
-
-static void esc(FILE *f, const char *s)
-{
-	esc_n(f, s, strlen(s));
-}
-
 /* Text for a <script type="application/json"> block: a JSON string with
  * "<" escaped, so "</script>" cannot end the block. */
 static void json_str(FILE *f, const char *s)
@@ -421,7 +403,7 @@ static void write_chart(FILE *f, const report_html *r, eval_measure m, double me
 	double w = (double)(CHART_W - CHART_L - 10) / (double)(n ? n : 1);
 	fprintf(f, "<svg viewBox=\"0 0 %d %d\" role=\"img\"><title>", CHART_W,
 		CHART_H + bottom + CHART_T);
-	esc(f, eval_measure_label(m));
+	html_escape(f, eval_measure_label(m));
 	fputs(" per query, best first</title>\n", f);
 	for (int g = 0; g <= 4; g++) {
 		double y = CHART_T + CHART_H - CHART_H * g / 4.0;
@@ -438,13 +420,13 @@ static void write_chart(FILE *f, const report_html *r, eval_measure m, double me
 		fprintf(f, "<a href=\"#q%zu\"><rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" class=\"bar\"><title>",
 			bars[i].q + 1, x, CHART_T + CHART_H - h, w > 4 ? w - 2 : (w < 0.6 ? 0.6 : w),
 			h);
-		esc(f, q->id);
+		html_escape(f, q->id);
 		fprintf(f, ": %.4f</title></rect></a>\n", v);
 		if (labels) {
 			double cx = CHART_L + ((double)i + 0.5) * w;
 			fprintf(f, "<text x=\"%.1f\" y=\"%d\" transform=\"rotate(-60 %.1f %d)\" text-anchor=\"end\">",
 				cx, CHART_T + CHART_H + 12, cx, CHART_T + CHART_H + 12);
-			esc(f, q->id);
+			html_escape(f, q->id);
 			fputs("</text>\n", f);
 		}
 	}
@@ -503,7 +485,7 @@ static void write_summary(FILE *f, const report_html *r, const eval_result *ev)
 		      "<table class=\"avg\"><thead><tr>", f);
 		for (int m = 0; m < EVAL_NMEASURES; m++) {
 			fputs("<th>", f);
-			esc(f, eval_measure_label((eval_measure)m));
+			html_escape(f, eval_measure_label((eval_measure)m));
 			fputs("</th>", f);
 		}
 		fputs("</tr></thead><tbody><tr>", f);
@@ -520,7 +502,7 @@ static void write_summary(FILE *f, const report_html *r, const eval_result *ev)
 		fputs("</p>\n<div class=\"chartbox\"><label>Chart of <select id=\"chart-measure\">", f);
 		for (int m = 0; m < EVAL_NMEASURES; m++) {
 			fprintf(f, "<option value=\"%d\"%s>", m, m == (int)r->o.chart ? " selected" : "");
-			esc(f, eval_measure_label((eval_measure)m));
+			html_escape(f, eval_measure_label((eval_measure)m));
 			fputs("</option>", f);
 		}
 		fputs("</select> per query, best first; the dashed line is the mean. "
@@ -533,7 +515,7 @@ static void write_summary(FILE *f, const report_html *r, const eval_result *ev)
 		      "<th>Query</th>", f);
 		for (int m = 0; m < EVAL_NMEASURES; m++) {
 			fputs("<th class=\"num\">", f);
-			esc(f, eval_measure_label((eval_measure)m));
+			html_escape(f, eval_measure_label((eval_measure)m));
 			fputs("</th>", f);
 		}
 		fputs("<th class=\"num\">Relevant</th><th class=\"num\">Found</th></tr></thead><tbody>\n", f);
@@ -542,7 +524,7 @@ static void write_summary(FILE *f, const report_html *r, const eval_result *ev)
 			if (!q->has_metrics)
 				continue;
 			fprintf(f, "<tr><td data-v=\"%zu\"><a href=\"#q%zu\">", i, i + 1);
-			esc(f, q->id);
+			html_escape(f, q->id);
 			fputs("</a></td>", f);
 			for (int m = 0; m < EVAL_NMEASURES; m++)
 				fprintf(f, "<td class=\"num\">%.4f</td>", q->m.v[m]);
@@ -558,20 +540,20 @@ static void write_summary(FILE *f, const report_html *r, const eval_result *ev)
 	for (size_t i = 0; i < r->n; i++) {
 		const shown_query *q = &r->q[i];
 		fprintf(f, "<tr><td data-v=\"%zu\"><a href=\"#q%zu\">", i, i + 1);
-		esc(f, q->id);
+		html_escape(f, q->id);
 		fputs("</a></td><td>", f);
 		size_t cut = utf8_cut(q->text, 140);
-		esc_n(f, q->text, cut);
+		html_escape_n(f, q->text, cut);
 		if (cut < strlen(q->text))
 			fputs("&hellip;", f);
 		fprintf(f, "</td><td class=\"num\" data-v=\"%llu\">%zu</td><td>",
 			(unsigned long long)q->estimated, q->nresults);
 		if (*q->error) {
 			fputs("<span class=\"error\">", f);
-			esc(f, q->error);
+			html_escape(f, q->error);
 			fputs("</span>", f);
 		} else if (q->nhits) {
-			esc(f, *q->hits[0].title ? q->hits[0].title : q->hits[0].id);
+			html_escape(f, *q->hits[0].title ? q->hits[0].title : q->hits[0].id);
 		}
 		fputs("</td></tr>\n", f);
 	}
@@ -588,13 +570,13 @@ static void write_passage(FILE *f, const shown_passage *p, int numbered)
 		size_t hs = p->hl[i].start - p->start, he = p->hl[i].end - p->start;
 		if (hs < at || he > len)
 			continue;
-		esc_n(f, p->text + at, hs - at);
+		html_escape_n(f, p->text + at, hs - at);
 		fputs("<mark>", f);
-		esc_n(f, p->text + hs, he - hs);
+		html_escape_n(f, p->text + hs, he - hs);
 		fputs("</mark>", f);
 		at = he;
 	}
-	esc_n(f, p->text + at, len - at);
+	html_escape_n(f, p->text + at, len - at);
 	fputs("</p>\n", f);
 }
 
@@ -603,7 +585,7 @@ static void write_measures(FILE *f, const shown_query *q)
 	fputs("<div class=\"measures\">", f);
 	for (int m = 0; m < EVAL_NMEASURES; m++) {
 		fputs("<span>", f);
-		esc(f, eval_measure_label((eval_measure)m));
+		html_escape(f, eval_measure_label((eval_measure)m));
 		fprintf(f, " <b>%.4f</b></span>", q->m.v[m]);
 	}
 	fprintf(f, "<span>%zu of %zu relevant found</span></div>\n", q->m.num_rel_ret,
@@ -614,31 +596,31 @@ static void write_query(FILE *f, const report_html *r, size_t i)
 {
 	const shown_query *q = &r->q[i];
 	fprintf(f, "<section class=\"query\" id=\"q%zu\"><div class=\"qhead\"><h2>", i + 1);
-	esc(f, q->id);
+	html_escape(f, q->id);
 	fprintf(f, "</h2><a class=\"top\" href=\"#summary\">back to the summary</a></div>\n");
 	size_t len = strlen(q->text);
 	if (len > 600) {
 		size_t cut = utf8_cut(q->text, 400);
 		fputs("<div class=\"qtext\"><details><summary>", f);
-		esc_n(f, q->text, cut);
+		html_escape_n(f, q->text, cut);
 		fprintf(f, "&hellip; (%zu characters: show all)</summary>", len);
-		esc(f, q->text);
+		html_escape(f, q->text);
 		fputs("</details></div>\n", f);
 	} else {
 		fputs("<div class=\"qtext\">", f);
-		esc(f, q->text);
+		html_escape(f, q->text);
 		fputs("</div>\n", f);
 	}
 	if (strcmp(q->searched, q->text) != 0) {
 		fputs("<p class=\"searched\">Searched for: ", f);
-		esc(f, q->searched);
+		html_escape(f, q->searched);
 		fputs("</p>\n", f);
 	}
 	if (q->has_metrics)
 		write_measures(f, q);
 	if (*q->error) {
 		fputs("<p class=\"error\">This query failed: ", f);
-		esc(f, q->error);
+		html_escape(f, q->error);
 		fputs("</p>\n", f);
 	} else if (!q->nhits) {
 		fputs("<p class=\"empty\">No document matches.</p>\n", f);
@@ -654,7 +636,7 @@ static void write_query(FILE *f, const report_html *r, size_t i)
 		const char *cls = !r->o.ro.qrels || !h->judged ? "" : h->rel >= 1 ? "rel" : "non";
 		fprintf(f, "<li class=\"%s\"><div><span class=\"rank\">%zu.</span><span class=\"doctitle\">",
 			cls, j + 1);
-		esc(f, *h->title ? h->title : h->id);
+		html_escape(f, *h->title ? h->title : h->id);
 		fputs("</span>", f);
 		if (r->o.ro.qrels) {
 			if (!h->judged)
@@ -667,13 +649,13 @@ static void write_query(FILE *f, const report_html *r, size_t i)
 				fputs("<span class=\"badge non\">not relevant</span>", f);
 		}
 		fputs("</div>\n<div class=\"meta\"><span>", f);
-		esc(f, h->id);
+		html_escape(f, h->id);
 		fputs("</span>", f);
 		const char *fields[] = {h->date, h->citation, h->court, h->type};
 		for (size_t k = 0; k < sizeof fields / sizeof *fields; k++)
 			if (*fields[k]) {
 				fputs("<span>", f);
-				esc(f, fields[k]);
+				html_escape(f, fields[k]);
 				fputs("</span>", f);
 			}
 		fprintf(f, "<span>score %.3f</span></div>\n", h->score);
@@ -687,7 +669,7 @@ static void write_query(FILE *f, const report_html *r, size_t i)
 		fputs("<p class=\"missed\">Relevant, not shown above: ", f);
 		for (size_t j = 0; j < q->nmissed; j++) {
 			fputs(j ? ", " : "", f);
-			esc(f, q->missed[j]);
+			html_escape(f, q->missed[j]);
 			if (q->missed_rank[j])
 				fprintf(f, " (rank %zu)", q->missed_rank[j]);
 			else
@@ -708,29 +690,29 @@ int report_html_write(report_html *r, FILE *f, const eval_result *ev,
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	      "<meta name=\"generator\" content=\"dicta " DICTA_VERSION "\">\n<title>", f);
-	esc(f, r->title);
+	html_escape(f, r->title);
 	if (*r->batch_path) {
 		fputs(": ", f);
-		esc(f, r->batch_path);
+		html_escape(f, r->batch_path);
 	}
 	fprintf(f, "</title>\n<style>\n%s</style></head>\n<body><main>\n<h1>", css);
-	esc(f, r->title);
+	html_escape(f, r->title);
 	fputs("</h1>\n<p class=\"runinfo\">", f);
 	fprintf(f, "<b>%zu</b> quer%s", r->n, r->n == 1 ? "y" : "ies");
 	if (*r->batch_path) {
 		fputs(" from <b>", f);
-		esc(f, r->batch_path);
+		html_escape(f, r->batch_path);
 		fputs("</b>", f);
 	}
 	if (*r->index_path) {
 		fputs(" against the index <b>", f);
-		esc(f, r->index_path);
+		html_escape(f, r->index_path);
 		fputs("</b>", f);
 	}
 	fprintf(f, ", run %s in %.1f s.", when, seconds);
 	if (*r->settings) {
 		fputs("<br>", f);
-		esc(f, r->settings);
+		html_escape(f, r->settings);
 	}
 	fputs("<br>Each query shows its best ", f);
 	fprintf(f, "%zu %s with the passages that matched best; matched words are <mark>marked</mark>.",

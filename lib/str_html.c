@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "html.h"
 #include "str.h"
 
 #define OVERLAP_MAX_TABLE 60
@@ -30,25 +31,6 @@
 #define CHART_LABEL 260
 #define CHART_ROW 22
 #define CHART_LABEL_CHARS 36
-
-static void esc_n(FILE *f, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		switch (s[i]) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default: fputc(s[i], f);
-		}
-	}
-}
-
-static void esc(FILE *f, const char *s)
-{
-	esc_n(f, s, strlen(s));
-}
 
 /* Bytes of the first n characters of s (UTF-8), at most all of it. */
 static size_t chars_bytes(const char *s, size_t n)
@@ -67,7 +49,7 @@ static size_t chars_bytes(const char *s, size_t n)
 static void esc_cut(FILE *f, const char *s, size_t n)
 {
 	size_t b = chars_bytes(s, n);
-	esc_n(f, s, b);
+	html_escape_n(f, s, b);
 	if (s[b])
 		fputs("&hellip;", f);
 }
@@ -229,7 +211,7 @@ static void write_chart(FILE *f, const str_report *r)
 		if (s->documents && w < 1)
 			w = 1;
 		fprintf(f, "<g><title>");
-		esc(f, s->label);
+		html_escape(f, s->label);
 		if (s->error)
 			fputs(": failed", f);
 		else
@@ -254,17 +236,17 @@ static void write_chart(FILE *f, const str_report *r)
 static void query_with_column(FILE *f, const char *q, int col)
 {
 	size_t before = col > 0 ? chars_bytes(q, (size_t)col - 1) : strlen(q);
-	esc_n(f, q, before);
+	html_escape_n(f, q, before);
 	if (col <= 0)
 		return;
 	size_t one = chars_bytes(q + before, 1);
 	fputs("<mark class=\"col\">", f);
 	if (one)
-		esc_n(f, q + before, one);
+		html_escape_n(f, q + before, one);
 	else
 		fputs("&nbsp;", f); /* the error is at the end */
 	fputs("</mark>", f);
-	esc(f, q + before + one);
+	html_escape(f, q + before + one);
 }
 
 static void write_table(FILE *f, const str_report *r)
@@ -284,21 +266,21 @@ static void write_table(FILE *f, const str_report *r)
 		const str_string *s = &r->terms->s[i];
 		fprintf(f, "<tr%s><td class=\"num\">%zu</td><td>", s->error ? " class=\"failed\"" : "",
 			i + 1);
-		esc(f, s->label);
+		html_escape(f, s->label);
 		fputs("</td><td class=\"q\">", f);
 		if (s->error) {
 			query_with_column(f, s->query, s->error_column);
 			fputs("<div class=\"error\">", f);
 			if (s->error_column)
 				fprintf(f, "column %d: ", s->error_column);
-			esc(f, s->error);
+			html_escape(f, s->error);
 			fputs("</div></td>", f);
 			for (int k = 0; k < 9; k++)
 				fputs("<td class=\"num\" data-v=\"-1\">&ndash;</td>", f);
 			fputs("</tr>\n", f);
 			continue;
 		}
-		esc(f, s->query);
+		html_escape(f, s->query);
 		if (s->truncated)
 			fputs("<div class=\"error\">hits are a lower bound: a passage had more "
 			      "matches than are counted</div>", f);
@@ -352,9 +334,9 @@ static void write_overlap(FILE *f, const str_report *r)
 			"</tr></thead><tbody>\n", n, OVERLAP_TOP_PAIRS);
 		for (size_t p = 0; p < np && p < OVERLAP_TOP_PAIRS; p++) {
 			fputs("<tr><td>", f);
-			esc(f, r->terms->s[ps[p].i].label);
+			html_escape(f, r->terms->s[ps[p].i].label);
 			fputs("</td><td>", f);
-			esc(f, r->terms->s[ps[p].j].label);
+			html_escape(f, r->terms->s[ps[p].j].label);
 			fputs("</td>", f);
 			count_cell(f, ps[p].v);
 			fputs("</tr>\n", f);
@@ -374,13 +356,13 @@ static void write_overlap(FILE *f, const str_report *r)
 	      "class=\"overlap\"><thead><tr><th></th>", f);
 	for (size_t j = 0; j < n; j++) {
 		fprintf(f, "<th class=\"col\" title=\"");
-		esc(f, r->terms->s[j].label);
+		html_escape(f, r->terms->s[j].label);
 		fprintf(f, "\">%zu</th>", j + 1);
 	}
 	fputs("</tr></thead><tbody>\n", f);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "<tr><th class=\"row\" title=\"");
-		esc(f, r->terms->s[i].label);
+		html_escape(f, r->terms->s[i].label);
 		fprintf(f, "\">%zu. ", i + 1);
 		esc_cut(f, r->terms->s[i].label, 40);
 		fputs("</th>", f);
@@ -411,7 +393,7 @@ static void write_skipped(FILE *f, const str_report *r)
 	      "<table><thead><tr><th class=\"num\">Line</th><th>Why</th></tr></thead><tbody>\n", f);
 	for (size_t i = 0; i < r->terms->nskips; i++) {
 		fprintf(f, "<tr><td class=\"num\">%ld</td><td>", r->terms->skips[i].line);
-		esc(f, r->terms->skips[i].reason);
+		html_escape(f, r->terms->skips[i].reason);
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</tbody></table></section>\n", f);
@@ -424,25 +406,25 @@ int str_html_write(FILE *f, const str_report *r, const char *title)
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	      "<meta name=\"generator\" content=\"dicta " DICTA_VERSION "\">\n<title>", f);
-	esc(f, title);
+	html_escape(f, title);
 	fprintf(f, "</title>\n<style>\n%s</style></head>\n<body><main>\n<h1>", css);
-	esc(f, title);
+	html_escape(f, title);
 	fprintf(f, "</h1>\n<p class=\"runinfo\"><b>%zu</b> search string%s", r->terms->n,
 		r->terms->n == 1 ? "" : "s");
 	if (*r->terms_path) {
 		fputs(" from <b>", f);
-		esc(f, r->terms_path);
+		html_escape(f, r->terms_path);
 		fputs("</b>", f);
 	}
 	if (*r->index_path) {
 		fputs(" against the index <b>", f);
-		esc(f, r->index_path);
+		html_escape(f, r->index_path);
 		fputs("</b>", f);
 	}
 	fputs(".<br>Searchable set: ", f);
 	if (*r->within) {
 		fputs("the documents with a passage matching <b><code>", f);
-		esc(f, r->within);
+		html_escape(f, r->within);
 		fputs("</code></b>", f);
 	} else {
 		fputs("<b>every document of the index</b>", f);
