@@ -524,8 +524,12 @@ static int mark(query_plan *p, uint32_t idx, u32vec *out)
 	return 0;
 }
 
-/* The words of node n that satisfied it, appended to out. */
-static int collect(query_plan *p, const qnode *n, u32vec *out)
+/* Call fn on every leaf of node n (a term, phrase or connector) that took
+ * part in satisfying it: the leaves under the kids that made n true,
+ * exclusions and restrictions giving none.  Highlighting, hit counting
+ * and the fast hit count from terms all walk it. */
+static int each_leaf(query_plan *p, const qnode *n,
+		     int (*fn)(query_plan *, const qnode *, void *), void *arg)
 {
 	int rc = 0;
 	if (!p->ev.matched[n->id])
@@ -534,24 +538,32 @@ static int collect(query_plan *p, const qnode *n, u32vec *out)
 	case Q_TERM:
 	case Q_PHRASE:
 	case Q_PROX:
-		for (size_t j = 0; j < p->ev.n[n->id] && rc == 0; j++)
-			rc = mark(p, p->ev.list[p->ev.off[n->id] + j], out);
-		return rc;
+		return fn(p, n, arg);
 	case Q_OR:
 	case Q_AND:
 	case Q_RANK:
 		for (size_t i = 0; i < n->nkids && rc == 0; i++)
 			if (n->kids[i]->kind != Q_NEG)
-				rc = collect(p, n->kids[i], out);
+				rc = each_leaf(p, n->kids[i], fn, arg);
 		return rc;
 	case Q_NOT:
-		return collect(p, n->kids[0], out);
+		return each_leaf(p, n->kids[0], fn, arg);
 	case Q_NEG:
 	case Q_FIELD:
 	case Q_DATE:
 		return 0; /* exclusions and restrictions mark no word */
 	}
 	return 0;
+}
+
+/* each_leaf(): the words of the leaf's matches, appended to the u32vec
+ * arg. */
+static int mark_words(query_plan *p, const qnode *n, void *arg)
+{
+	int rc = 0;
+	for (size_t j = 0; j < p->ev.n[n->id] && rc == 0; j++)
+		rc = mark(p, p->ev.list[p->ev.off[n->id] + j], arg);
+	return rc;
 }
 
 /* The evaluator's per-node arrays, allocated on first use. */
@@ -593,7 +605,7 @@ int qeval_passage(query_plan *p, shim_docview *v, int *matched, uint32_t **hl,
 		return DICTA_ENOMEM;
 	memset(p->ev.seen, 0, p->ev.npool + 1);
 	u32vec out = {0};
-	if ((rc = collect(p, root, &out)) != 0) {
+	if ((rc = each_leaf(p, root, mark_words, &out)) != 0) {
 		free(out.v);
 		return rc;
 	}
@@ -605,38 +617,18 @@ int qeval_passage(query_plan *p, shim_docview *v, int *matched, uint32_t **hl,
 
 /* ---------------------------------------------------------------- hits */
 
-/* The spans of node n that satisfied it, as (start << 32 | end), appended
- * to out: the walk of collect(), by whole matches rather than words. */
-static int gather(query_plan *p, const qnode *n, u64vec *out)
+/* each_leaf(): the spans of the leaf's matches as (start << 32 | end),
+ * appended to the u64vec arg. */
+static int add_spans(query_plan *p, const qnode *n, void *arg)
 {
-	int rc = 0;
-	if (!p->ev.matched[n->id])
-		return 0;
-	switch (n->kind) {
-	case Q_TERM:
-	case Q_PHRASE:
-	case Q_PROX:
-		if (grow((void **)&out->v, &out->cap, out->n + p->ev.n[n->id],
-			 sizeof *out->v))
-			return DICTA_ENOMEM;
-		for (size_t j = 0; j < p->ev.n[n->id]; j++) {
-			const qmatch *m = &p->ev.pool[p->ev.list[p->ev.off[n->id] + j]];
-			out->v[out->n++] = (uint64_t)m->start << 32 | m->end;
-		}
-		return 0;
-	case Q_OR:
-	case Q_AND:
-	case Q_RANK:
-		for (size_t i = 0; i < n->nkids && rc == 0; i++)
-			if (n->kids[i]->kind != Q_NEG)
-				rc = gather(p, n->kids[i], out);
+	u64vec *out = arg;
+	int rc = grow((void **)&out->v, &out->cap, out->n + p->ev.n[n->id],
+		      sizeof *out->v);
+	if (rc)
 		return rc;
-	case Q_NOT:
-		return gather(p, n->kids[0], out);
-	case Q_NEG:
-	case Q_FIELD:
-	case Q_DATE:
-		return 0;
+	for (size_t j = 0; j < p->ev.n[n->id]; j++) {
+		const qmatch *m = &p->ev.pool[p->ev.list[p->ev.off[n->id] + j]];
+		out->v[out->n++] = (uint64_t)m->start << 32 | m->end;
 	}
 	return 0;
 }
@@ -651,7 +643,7 @@ int qeval_hits(query_plan *p, uint64_t *out)
 {
 	*out = 0;
 	u64vec spans = {0};
-	int rc = gather(p, qast_root(p->ast), &spans);
+	int rc = each_leaf(p, qast_root(p->ast), add_spans, &spans);
 	if (rc == 0 && spans.n) {
 		qsort(spans.v, spans.n, sizeof *spans.v, cmp_u64);
 		uint64_t k = 1;
@@ -825,45 +817,32 @@ static void ematch(query_plan *p, const qnode *n, const unsigned char *present,
 	p->ev.matched[n->id] = (unsigned char)(m != 0);
 }
 
-/* gather() over the terms: the occurrences of the distinct words of the
- * word leaves that satisfied the query, added to *hits. */
-static void count_hits(query_plan *p, const qnode *n,
-		       const unsigned char *present, const uint32_t *wdf,
-		       uint64_t *hits)
+/* The passage's terms and their wdf, for count_words(). */
+typedef struct {
+	const unsigned char *present;
+	const uint32_t *wdf;
+	uint64_t hits;
+} term_counts;
+
+/* each_leaf(), for qeval_hits() from the terms: the occurrences of the
+ * distinct words of a word leaf, added to the term_counts arg (phrases in
+ * a field and connectors never reach the fast count). */
+static int count_words(query_plan *p, const qnode *n, void *arg)
 {
-	if (!p->ev.matched[n->id])
-		return;
-	switch (n->kind) {
-	case Q_TERM: {
-		const qleaf *l = &p->leaves[n->id];
-		if (l->kind != LEAF_WORDS && l->kind != LEAF_WORD_PREFIX)
-			return;
-		size_t nt;
-		const uint32_t *t = leaf_fterms(l, &nt);
-		for (size_t i = 0; i < nt; i++)
-			if (present[t[i]] && !p->ev.counted[t[i]]) {
-				p->ev.counted[t[i]] = 1;
-				*hits += wdf[t[i]];
-			}
-		return;
-	}
-	case Q_OR:
-	case Q_AND:
-	case Q_RANK:
-		for (size_t i = 0; i < n->nkids; i++)
-			if (n->kids[i]->kind != Q_NEG)
-				count_hits(p, n->kids[i], present, wdf, hits);
-		return;
-	case Q_NOT:
-		count_hits(p, n->kids[0], present, wdf, hits);
-		return;
-	case Q_PHRASE: /* in a field */
-	case Q_NEG:
-	case Q_FIELD:
-	case Q_PROX:
-	case Q_DATE:
-		return;
-	}
+	term_counts *c = arg;
+	if (n->kind != Q_TERM)
+		return 0;
+	const qleaf *l = &p->leaves[n->id];
+	if (l->kind != LEAF_WORDS && l->kind != LEAF_WORD_PREFIX)
+		return 0;
+	size_t nt;
+	const uint32_t *t = leaf_fterms(l, &nt);
+	for (size_t i = 0; i < nt; i++)
+		if (c->present[t[i]] && !p->ev.counted[t[i]]) {
+			p->ev.counted[t[i]] = 1;
+			c->hits += c->wdf[t[i]];
+		}
+	return 0;
 }
 
 int qeval_terms(query_plan *p, const unsigned char *present, const uint32_t *wdf,
@@ -886,7 +865,9 @@ int qeval_terms(query_plan *p, const unsigned char *present, const uint32_t *wdf
 	if (!p->ev.matched[root->id])
 		return 0;
 	*matched = 1;
-	count_hits(p, root, present, wdf, hits);
+	term_counts c = {present, wdf, 0};
+	(void)each_leaf(p, root, count_words, &c); /* count_words cannot fail */
+	*hits = c.hits;
 	memset(p->ev.counted, 0, p->nfterms);
 	return 0;
 }
