@@ -260,10 +260,8 @@ static int cmp_pair(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Does the space-separated list have word? */
-static int list_has(const char *list, size_t len, const char *word)
+int index_list_has(const char *list, size_t len, const char *word, size_t wl)
 {
-	size_t wl = strlen(word);
 	for (size_t i = 0; i + wl <= len;) {
 		size_t j = i;
 		while (j < len && list[j] != ' ')
@@ -302,7 +300,7 @@ static int merge_variants(index_shard *s)
 		int changed = 0;
 		for (size_t k = i; k < j; k++) {
 			const char *word = s->dirty[k] + strlen(stem) + 1;
-			if (list_has(list, len, word))
+			if (index_list_has(list, len, word, strlen(word)))
 				continue;
 			if (len)
 				list[len++] = ' ';

@@ -109,6 +109,10 @@ int index_metadata_join(dicta_index *idx, const char *key, char **out,
 
 /* ---- index.c: writing one shard; callable from the shard's own thread */
 
+/* Does the space-separated list[0, len) (a variant list, a language list)
+ * hold word[0, wl)? */
+int index_list_has(const char *list, size_t len, const char *word, size_t wl);
+
 /* dicta_index_put on a document known to belong to shard k. */
 int index_shard_put(dicta_index *idx, size_t k, int *out_change,
 		    const dicta_document *doc);

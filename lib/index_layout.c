@@ -459,20 +459,6 @@ int dicta_index_compact(dicta_index *idx)
 	return rc;
 }
 
-/* Does the space-separated list[0, len) have word[0, wl)? */
-static int list_has(const char *list, size_t len, const char *word, size_t wl)
-{
-	for (size_t i = 0; i + wl <= len;) {
-		size_t j = i;
-		while (j < len && list[j] != ' ')
-			j++;
-		if (j - i == wl && !memcmp(list + i, word, wl))
-			return 1;
-		i = j + 1;
-	}
-	return 0;
-}
-
 int index_metadata_join(dicta_index *idx, const char *key, char **out,
 			size_t *len_out)
 {
@@ -503,7 +489,7 @@ int index_metadata_join(dicta_index *idx, const char *key, char **out,
 			size_t j = i;
 			while (j < vl && v[j] != ' ')
 				j++;
-			if (j > i && !list_has(acc, len, v + i, j - i)) {
+			if (j > i && !index_list_has(acc, len, v + i, j - i)) {
 				if (len)
 					acc[len++] = ' ';
 				memcpy(acc + len, v + i, j - i);
