@@ -727,11 +727,14 @@ int shim_search(shim_mset **out, shim_db *h, const shim_query *q,
 
 /* Calls the C check for each candidate.  An error of the check is kept and
  * every later candidate dropped, rather than thrown through get_mset:
- * Xapian 1.4.22 leaks its weighting object when get_mset throws. */
+ * Xapian 1.4.22 leaks its weighting object when get_mset throws.  With
+ * keep false it keeps no candidate whatever the check says, so the
+ * matcher, never filling its MSet, visits every matching document
+ * (shim_match_each). */
 class AcceptDecider : public Xapian::MatchDecider {
     public:
-	AcceptDecider(shim_accept_fn fn, void *payload)
-		: fn_(fn), payload_(payload)
+	AcceptDecider(shim_accept_fn fn, void *payload, bool keep = true)
+		: fn_(fn), payload_(payload), keep_(keep)
 	{
 	}
 	bool operator()(const Xapian::Document &doc) const override
@@ -742,13 +745,14 @@ class AcceptDecider : public Xapian::MatchDecider {
 		int r = fn_(&v, payload_);
 		if (r < 0)
 			rc_ = r;
-		return r > 0;
+		return keep_ && r > 0;
 	}
 	int rc() const { return rc_; }
 
     private:
 	shim_accept_fn fn_;
 	void *payload_;
+	bool keep_;
 	mutable int rc_ = 0;
 };
 
@@ -792,31 +796,6 @@ int shim_search_accept(shim_mset **out, shim_db *h, const shim_query *q,
 	}
 }
 
-/* Hands every candidate to the C function and keeps none, so the matcher,
- * never filling its MSet, visits every matching document; BoolWeight and
- * docid order leave it nothing to rank.  An error is kept, not thrown
- * (see AcceptDecider). */
-class EachDecider : public Xapian::MatchDecider {
-    public:
-	EachDecider(shim_accept_fn fn, void *payload) : fn_(fn), payload_(payload) {}
-	bool operator()(const Xapian::Document &doc) const override
-	{
-		if (rc_)
-			return false;
-		shim_docview v(doc);
-		int r = fn_(&v, payload_);
-		if (r < 0)
-			rc_ = r;
-		return false;
-	}
-	int rc() const { return rc_; }
-
-    private:
-	shim_accept_fn fn_;
-	void *payload_;
-	mutable int rc_ = 0;
-};
-
 int shim_match_each(shim_db *h, const shim_query *q, shim_accept_fn fn,
 		    void *payload)
 {
@@ -826,7 +805,7 @@ int shim_match_each(shim_db *h, const shim_query *q, shim_accept_fn fn,
 		enq.set_weighting_scheme(Xapian::BoolWeight());
 		enq.set_docid_order(Xapian::Enquire::ASCENDING);
 		Xapian::doccount n = h->db->get_doccount();
-		EachDecider d(fn, payload);
+		AcceptDecider d(fn, payload, false);
 		(void)enq.get_mset(0, n ? n : 1, 0, NULL, &d);
 		return d.rc(); /* the function set the message */
 	} catch (...) {
