@@ -90,7 +90,7 @@ $(BUILD)/dicta-index: $(BUILD)/indexer/main.o $(STATIC)
 	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/dicta-search: $(BUILD)/searcher/main.o $(BUILD)/searcher/serve_cli.o $(BUILD)/searcher/batch_cli.o \
-		$(BUILD)/searcher/terms_cli.o $(STATIC)
+		$(BUILD)/searcher/terms_cli.o $(BUILD)/searcher/progress_bar.o $(STATIC)
 	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/dicta-eval: $(BUILD)/searcher/eval_main.o $(STATIC)

@@ -19,6 +19,7 @@
 #include "batch_cli.h"
 #include "dicta.h"
 #include "eval.h"
+#include "progress_bar.h"
 #include "report.h"
 
 static const char usage[] =
@@ -116,12 +117,8 @@ static void progress(batch_ui *u, size_t done, size_t n)
 		return;
 	u->last = t;
 	double secs = t - u->t0, rate = secs > 0 ? (double)done / secs : 0;
-	enum { WIDTH = 30 };
-	size_t fill = n ? done * WIDTH / n : WIDTH;
-	char bar[WIDTH + 1];
-	for (size_t i = 0; i < WIDTH; i++)
-		bar[i] = i < fill ? '#' : '.';
-	bar[WIDTH] = '\0';
+	char bar[PROGRESS_BAR_WIDTH + 1];
+	progress_bar(bar, done, n);
 	fprintf(stderr, "\r\033[K[%s] %zu/%zu queries  %.1f/s", bar, done, n, rate);
 	if (rate > 0 && done < n) {
 		unsigned long eta = (unsigned long)((double)(n - done) / rate + 0.5);

@@ -15,6 +15,7 @@
 
 #include "batch.h"
 #include "dicta.h"
+#include "progress_bar.h"
 #include "str.h"
 #include "terms_cli.h"
 
@@ -60,12 +61,8 @@ static void on_progress(size_t done, size_t n, void *payload)
 	terms_ui *u = payload;
 	if (!u->tty || u->quiet)
 		return;
-	enum { WIDTH = 30 };
-	size_t fill = n ? done * WIDTH / n : WIDTH;
-	char bar[WIDTH + 1];
-	for (size_t i = 0; i < WIDTH; i++)
-		bar[i] = i < fill ? '#' : '.';
-	bar[WIDTH] = '\0';
+	char bar[PROGRESS_BAR_WIDTH + 1];
+	progress_bar(bar, done, n);
 	fprintf(stderr, "\r\033[K[%s] %zu/%zu strings", bar, done, n);
 	u->line_open = done < n;
 	if (done == n)
