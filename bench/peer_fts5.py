@@ -26,7 +26,8 @@ import os
 import shutil
 import sqlite3
 import sys
-import time
+
+from peer_common import main, read_queries, time_queries
 
 
 def connect(path):
@@ -62,53 +63,15 @@ def index(corpus, outdir, lang):
     print(f"peer_fts5: indexed {n} documents", file=sys.stderr)
 
 
-def read_queries(path, column):
-    with open(path, encoding="utf-8") as f:
-        head = f.readline().rstrip("\n").split("\t")
-        col = head.index(column)
-        return [(l.split("\t")[0], l.rstrip("\n").split("\t")[col]) for l in f if l.strip()]
-
-
 SQL = ("SELECT id, snippet(docs, 2, '[', ']', '...', 32) FROM docs "
        "WHERE docs MATCH ? ORDER BY rank LIMIT 10")
 
 
 def query(outdir, qpath):
-    runs = int(os.environ.get("RUNS", "3"))
-    queries = read_queries(qpath, "fts5")
     db = connect(os.path.join(outdir, "fts.db"))
-    refused = set()
-    out = sys.stdout
-    warm = int(os.environ.get("WARMUP", "1"))
-    for p in range(1 - warm, runs + 1):  # passes up to 0 are the warm-up
-        for i, (cls, q) in enumerate(queries):
-            t0 = time.perf_counter_ns()
-            try:
-                n = len(db.execute(SQL, (q,)).fetchall())
-            except sqlite3.Error as e:
-                if i not in refused:
-                    print(f"peer_fts5: query {i + 1} {q!r}: {e}", file=sys.stderr)
-                    refused.add(i)
-                n, t0 = 0, None
-            t1 = time.perf_counter_ns()
-            if p > 0:
-                us = -1 if t0 is None else (t1 - t0) / 1000
-                out.write(f"{p}\t{i + 1}\t{cls}\t{us:.1f}\t{n}\n")
-    out.flush()
-
-
-def main():
-    a = sys.argv[1:]
-    if len(a) >= 3 and a[0] == "index":
-        lang = "en"
-        if len(a) == 5 and a[3] == "--lang":
-            lang = a[4]
-        index(a[1], a[2], lang)
-    elif len(a) == 3 and a[0] == "query":
-        query(a[1], a[2])
-    else:
-        sys.exit(__doc__)
+    time_queries("peer_fts5", read_queries(qpath, "fts5"),
+                 lambda q: len(db.execute(SQL, (q,)).fetchall()), sqlite3.Error)
 
 
 if __name__ == "__main__":
-    main()
+    main(index, query, __doc__)

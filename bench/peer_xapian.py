@@ -24,9 +24,10 @@ import json
 import os
 import shutil
 import sys
-import time
 
 import xapian
+
+from peer_common import main, read_queries, time_queries
 
 STEMMERS = {"en": "english", "de": "german"}
 SLOT_ID = 0
@@ -61,16 +62,7 @@ def index(corpus, outdir, lang):
     print(f"peer_xapian: indexed {n} documents", file=sys.stderr)
 
 
-def read_queries(path, column):
-    with open(path, encoding="utf-8") as f:
-        head = f.readline().rstrip("\n").split("\t")
-        col = head.index(column)
-        return [(l.split("\t")[0], l.rstrip("\n").split("\t")[col]) for l in f if l.strip()]
-
-
 def query(outdir, qpath):
-    runs = int(os.environ.get("RUNS", "3"))
-    queries = read_queries(qpath, "xapian")
     db = xapian.Database(outdir)
     lang = db.get_metadata("bench-lang").decode() or "en"
     stem = xapian.Stem(STEMMERS[lang])
@@ -81,7 +73,6 @@ def query(outdir, qpath):
     qp.add_prefix("title", "S")
     enq = xapian.Enquire(db)
     enq.set_weighting_scheme(xapian.BM25Weight())
-    refused = set()
 
     def one(q):
         query = qp.parse_query(q)
@@ -95,37 +86,8 @@ def query(outdir, qpath):
             n += 1
         return n
 
-    out = sys.stdout
-    warm = int(os.environ.get("WARMUP", "1"))
-    for p in range(1 - warm, runs + 1):  # passes up to 0 are the warm-up
-        for i, (cls, q) in enumerate(queries):
-            t0 = time.perf_counter_ns()
-            try:
-                n = one(q)
-            except xapian.Error as e:
-                if i not in refused:
-                    print(f"peer_xapian: query {i + 1} {q!r}: {e}", file=sys.stderr)
-                    refused.add(i)
-                n, t0 = 0, None
-            t1 = time.perf_counter_ns()
-            if p > 0:
-                us = -1 if t0 is None else (t1 - t0) / 1000
-                out.write(f"{p}\t{i + 1}\t{cls}\t{us:.1f}\t{n}\n")
-    out.flush()
-
-
-def main():
-    a = sys.argv[1:]
-    if len(a) >= 3 and a[0] == "index":
-        lang = "en"
-        if len(a) == 5 and a[3] == "--lang":
-            lang = a[4]
-        index(a[1], a[2], lang)
-    elif len(a) == 3 and a[0] == "query":
-        query(a[1], a[2])
-    else:
-        sys.exit(__doc__)
+    time_queries("peer_xapian", read_queries(qpath, "xapian"), one, xapian.Error)
 
 
 if __name__ == "__main__":
-    main()
+    main(index, query, __doc__)
