@@ -266,6 +266,19 @@ static unsigned default_shards(void)
 	return n > 8 ? 8 : (unsigned)n;
 }
 
+/* Are the open shards of idx exactly those named (n == 0: the legacy
+ * layout)?  A writer that took the locks, or a reader reopening, asks it
+ * to see whether the stub changed under it. */
+static int layout_is(const dicta_index *idx, shard_names names, size_t n)
+{
+	if (n != (idx->shards[0].name[0] ? idx->nshards : 0))
+		return 0;
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(names[k], idx->shards[k].name) != 0)
+			return 0;
+	return 1;
+}
+
 /* Open the n shards (n == 0: the legacy layout, the directory itself). */
 static int open_shards(dicta_index *idx, shard_names names, size_t n, int mode)
 {
@@ -350,10 +363,7 @@ int index_layout_open(dicta_index *idx, int mode, unsigned create_shards)
 				return rc;
 			break;
 		}
-		int same = now_n == (legacy ? 0 : n);
-		for (size_t k = 0; k < now_n && same; k++)
-			same = strcmp(now[k], names[k]) == 0;
-		if (same)
+		if (layout_is(idx, now, now_n))
 			break;
 		index_layout_close(idx);
 	}
@@ -389,10 +399,7 @@ int index_layout_reopen(dicta_index *idx)
 	int rc = read_stub(idx->path, names, &n);
 	if (rc)
 		return rc;
-	int same = n == (idx->shards[0].name[0] ? idx->nshards : 0);
-	for (size_t k = 0; k < n && same; k++)
-		same = strcmp(names[k], idx->shards[k].name) == 0;
-	if (!same) {
+	if (!layout_is(idx, names, n)) {
 		/* Compacted: the shards we have are gone from the stub. */
 		index_layout_close(idx);
 		return open_shards(idx, names, n, 0);
@@ -424,7 +431,7 @@ int dicta_index_compact(dicta_index *idx)
 	if (index_in_txn(idx))
 		return error_set(DICTA_EINVAL, "commit before compacting");
 	shard_names names;
-	size_t n = idx->nshards;
+	size_t n = idx->nshards, made = 0;
 	int rc = 0;
 	for (size_t k = 0; k < n && rc == 0; k++) {
 		unsigned sk, g;
@@ -435,12 +442,14 @@ int dicta_index_compact(dicta_index *idx)
 		char p[4096];
 		snprintf(p, sizeof p, "%s/%s", idx->path, names[k]);
 		remove_dir(p); /* a leftover of an interrupted compaction */
+		made = k + 1;
 		rc = shim_db_compact(idx->shards[k].db, p);
 	}
 	if (rc == 0)
 		rc = write_stub(idx->path, names, n);
 	if (rc) {
-		for (size_t k = 0; k < n; k++) {
+		/* Only the directories named so far: the others were not made. */
+		for (size_t k = 0; k < made; k++) {
 			char p[4096];
 			snprintf(p, sizeof p, "%s/%s", idx->path, names[k]);
 			remove_dir(p);

@@ -246,6 +246,35 @@ Test(shards, compaction_keeps_every_answer_and_moves_readers)
 	cli_tmpdir_remove(dir);
 }
 
+Test(shards, a_failed_compaction_leaves_the_index_as_it_was)
+{
+	char *dir = cli_tmpdir();
+	cli_result r = cli_run("dicta-index -q --shards 3 --index %s/idx corpus/filings", dir);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cli_result_free(&r);
+	char *a = answers(dir, "idx");
+	/* A dangling link where the first shard's copy must go: its
+	 * compaction fails before the other shards' copies are begun. */
+	r = cli_run("ln -s /nonexistent/dicta-test %s/idx/shard-0.1", dir);
+	cli_result_free(&r);
+	r = cli_run("dicta-index --index %s/idx --compact", dir);
+	cr_expect_eq(r.status, 1, "%s", r.err);
+	cr_expect(strstr(r.err, "dicta-index: compacting: "), "%s", r.err);
+	cli_result_free(&r);
+	r = cli_run("cat %s/idx/XAPIANDB; ls %s/idx", dir, dir);
+	cr_expect(strstr(r.out, "glass shard-0\nglass shard-1\nglass shard-2\n"), "%s", r.out);
+	cr_expect(!strstr(r.out, "shard-1.1") && !strstr(r.out, "shard-2.1"), "%s", r.out);
+	cli_result_free(&r);
+	char *b = answers(dir, "idx");
+	cr_expect_str_eq(a, b);
+	free(a);
+	free(b);
+	r = cli_run("dicta-index --index %s/idx --check", dir);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cli_result_free(&r);
+	cli_tmpdir_remove(dir);
+}
+
 Test(shards, an_index_of_one_database_is_not_compacted_in_place)
 {
 	char *dir = cli_tmpdir();
