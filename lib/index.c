@@ -92,19 +92,26 @@ void index_count(dicta_index *idx)
 		idx->documents += idx->shards[k].documents;
 }
 
-static int load_state(dicta_index *idx)
+/* The index's languages: the union of its shards'. */
+static void join_langs(dicta_index *idx)
 {
 	lang_set all = {0};
+	for (size_t k = 0; k < idx->nshards; k++)
+		for (size_t i = 0; i < idx->shards[k].langs.n; i++)
+			lang_set_add(&all, idx->shards[k].langs.code[i], NULL);
+	memcpy(idx->langs, all.code, sizeof idx->langs);
+	idx->nlangs = all.n;
+}
+
+static int load_state(dicta_index *idx)
+{
 	for (size_t k = 0; k < idx->nshards; k++) {
 		int rc = load_shard(idx, &idx->shards[k]);
 		if (rc)
 			return rc;
-		for (size_t i = 0; i < idx->shards[k].langs.n; i++)
-			lang_set_add(&all, idx->shards[k].langs.code[i], NULL);
 	}
 	index_count(idx);
-	memcpy(idx->langs, all.code, sizeof idx->langs);
-	idx->nlangs = all.n;
+	join_langs(idx);
 	return 0;
 }
 
@@ -405,12 +412,7 @@ int dicta_index_commit(dicta_index *idx)
 		error_set(rc, "%s", msg);
 		return index_abort(idx, rc);
 	}
-	lang_set all = {0};
-	for (size_t k = 0; k < idx->nshards; k++)
-		for (size_t i = 0; i < idx->shards[k].langs.n; i++)
-			lang_set_add(&all, idx->shards[k].langs.code[i], NULL);
-	memcpy(idx->langs, all.code, sizeof idx->langs);
-	idx->nlangs = all.n;
+	join_langs(idx);
 	index_count(idx);
 	return 0;
 }
