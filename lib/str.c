@@ -29,11 +29,11 @@
 #include <jansson.h>
 
 #include "error.h"
-#include "hash.h"
 #include "index_internal.h"
 #include "query.h"
 #include "store.h"
 #include "str.h"
+#include "strset.h"
 
 #define NONE UINT32_MAX
 
@@ -47,88 +47,28 @@ uint64_t str_overlap(const str_report *r, size_t i, size_t j)
 	return r->overlap ? r->overlap[i * r->terms->n + j] : 0;
 }
 
-/* ---------------------------------------------------- a string -> index map */
-
-/* Interned strings, numbered in the order first seen. */
-typedef struct {
-	uint32_t *slot;  /* open addressing: index + 1, 0 empty */
-	size_t cap;
-	char **key;
-	size_t n, capkey;
-} intern;
-
-static void intern_free(intern *m)
-{
-	for (size_t i = 0; i < m->n; i++)
-		free(m->key[i]);
-	free(m->key);
-	free(m->slot);
-	memset(m, 0, sizeof *m);
-}
-
-static int intern_grow(intern *m)
-{
-	size_t cap = m->cap ? m->cap * 2 : 1024;
-	uint32_t *slot = calloc(cap, sizeof *slot);
-	if (!slot)
-		return error_set(DICTA_ENOMEM, "out of memory");
-	for (size_t i = 0; i < m->n; i++) {
-		size_t h = (size_t)fnv1a(m->key[i], strlen(m->key[i])) & (cap - 1);
-		while (slot[h])
-			h = (h + 1) & (cap - 1);
-		slot[h] = (uint32_t)i + 1;
-	}
-	free(m->slot);
-	m->slot = slot;
-	m->cap = cap;
-	return 0;
-}
-
-/* The number of s[0, len), or NONE if it is not there. */
-static uint32_t intern_find(const intern *m, const char *s, size_t len)
-{
-	if (!m->cap)
-		return NONE;
-	size_t h = (size_t)fnv1a(s, len) & (m->cap - 1);
-	for (; m->slot[h]; h = (h + 1) & (m->cap - 1)) {
-		const char *k = m->key[m->slot[h] - 1];
-		if (strlen(k) == len && memcmp(k, s, len) == 0)
-			return m->slot[h] - 1;
-	}
-	return NONE;
-}
-
-/* The number of s[0, len) (NUL-free), adding it if new; *added says so. */
-static int intern_get(intern *m, const char *s, size_t len, uint32_t *out,
+/* The number of s[0, len) in m (NUL-free), adding it if new; *added says
+ * so.  Numbers are dense from 0, in the order first seen (strset.h). */
+static int intern_get(strset *m, const char *s, size_t len, uint32_t *out,
 		      int *added)
 {
 	*added = 0;
-	if ((m->n + 1) * 2 > m->cap && intern_grow(m))
-		return DICTA_ENOMEM;
-	size_t h = (size_t)fnv1a(s, len) & (m->cap - 1);
-	for (; m->slot[h]; h = (h + 1) & (m->cap - 1)) {
-		const char *k = m->key[m->slot[h] - 1];
-		if (strlen(k) == len && memcmp(k, s, len) == 0) {
-			*out = m->slot[h] - 1;
-			return 0;
-		}
-	}
-	if (m->n == UINT32_MAX - 1)
+	if (strset_count(m) >= UINT32_MAX - 1 && !strset_has(m, s, len))
 		return error_set(DICTA_EINVAL, "too many documents for a report");
-	if (m->n == m->capkey) {
-		size_t cap = m->capkey ? m->capkey * 2 : 1024;
-		char **k = realloc(m->key, cap * sizeof *k);
-		if (!k)
-			return error_set(DICTA_ENOMEM, "out of memory");
-		m->key = k;
-		m->capkey = cap;
-	}
-	if (!(m->key[m->n] = strndup(s, len)))
+	size_t ord;
+	int r = strset_add_ord(m, s, len, NULL, &ord);
+	if (r < 0)
 		return error_set(DICTA_ENOMEM, "out of memory");
-	m->slot[h] = (uint32_t)m->n + 1;
-	*out = (uint32_t)m->n++;
-	*added = 1;
+	*out = (uint32_t)ord;
+	*added = r;
 	return 0;
+}
+
+/* The number of s[0, len) in m, or NONE if it is not there. */
+static uint32_t intern_find(const strset *m, const char *s, size_t len)
+{
+	long ord = strset_find(m, s, len);
+	return ord < 0 ? NONE : (uint32_t)ord;
 }
 
 /* ---------------------------------------------------------- the index */
@@ -136,11 +76,11 @@ static int intern_get(intern *m, const char *s, size_t len, uint32_t *out,
 /* What one pass over the index learns, and the working state. */
 typedef struct {
 	dicta_index *idx;
-	intern docs;          /* document ids */
+	strset *docs;         /* document ids, numbered */
 	uint32_t *npass;      /* by document: passages */
 	uint32_t *family;     /* by document: family, NONE for none */
 	size_t capdocs;
-	intern families;      /* family values */
+	strset *families;     /* family values, numbered */
 	unsigned char *in_set;   /* by document */
 	uint32_t *fam_size;   /* by family: documents in the set */
 	uint32_t *fam_mark;   /* by family: last string (+1) that marked it */
@@ -154,10 +94,10 @@ typedef struct {
 
 static void counter_free(counter *c)
 {
-	intern_free(&c->docs);
+	strset_free(c->docs);
 	free(c->npass);
 	free(c->family);
-	intern_free(&c->families);
+	strset_free(c->families);
 	free(c->in_set);
 	free(c->fam_size);
 	free(c->fam_mark);
@@ -196,7 +136,7 @@ static int record_family(counter *c, const char *data, size_t len,
 	}
 	if (v && vl && !memchr(v, '\0', vl)) {
 		int added;
-		rc = intern_get(&c->families, v, vl, out, &added);
+		rc = intern_get(c->families, v, vl, out, &added);
 	}
 	json_decref(meta);
 	store_record_clear(&rec);
@@ -214,7 +154,7 @@ static int on_passage(unsigned docid, void *payload)
 	uint32_t d = NONE;
 	int added = 0;
 	if (rc == 0)
-		rc = intern_get(&c->docs, parent, pl, &d, &added);
+		rc = intern_get(c->docs, parent, pl, &d, &added);
 	if (rc == 0 && d >= c->capdocs) {
 		size_t n = c->capdocs ? c->capdocs * 2 : 1024;
 		uint32_t *np = realloc(c->npass, n * sizeof *np);
@@ -259,7 +199,7 @@ typedef struct {
 static uint32_t match_doc(const match_state *m, const char *parent, size_t pl)
 {
 	const counter *c = m->c;
-	uint32_t d = intern_find(&c->docs, parent, pl);
+	uint32_t d = intern_find(c->docs, parent, pl);
 	if (d == NONE || (m->s && !c->in_set[d]))
 		return NONE;
 	if (!m->s && c->in_set[d])
@@ -416,10 +356,14 @@ static int count_once(str_report *r, dicta_index *idx, const str_options *o)
 	 * the evaluator, to compare with the fast count. */
 	const char *slow = getenv("DICTA_STR_SLOW");
 	c.slow = slow && *slow && strcmp(slow, "0") != 0;
-	int rc = shim_db_all_docids(idx->db, on_passage, &c);
+	c.docs = strset_new();
+	c.families = strset_new();
+	int rc = c.docs && c.families ? shim_db_all_docids(idx->db, on_passage, &c)
+				      : error_set(DICTA_ENOMEM, "out of memory");
 	if (rc == 0)
 		rc = c.rc;
-	size_t nd = c.docs.n, nf = c.families.n, n = r->terms->n;
+	size_t nd = c.docs ? strset_count(c.docs) : 0;
+	size_t nf = c.families ? strset_count(c.families) : 0, n = r->terms->n;
 	c.words = (nd + 63) / 64;
 	if (rc == 0) {
 		c.in_set = calloc(nd + 1, 1);

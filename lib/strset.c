@@ -23,6 +23,7 @@ typedef struct {
 	const char *str;
 	size_t len;
 	uint64_t hash;
+	size_t ord;   /* the order it was added in */
 } slot;
 
 struct strset {
@@ -120,19 +121,35 @@ int strset_has(const strset *s, const char *str, size_t len)
 	return s->slots[find(s, str, len, fnv1a(str, len))].str != NULL;
 }
 
+long strset_find(const strset *s, const char *str, size_t len)
+{
+	const slot *e = &s->slots[find(s, str, len, fnv1a(str, len))];
+	return e->str ? (long)e->ord : -1;
+}
+
 int strset_add(strset *s, const char *str, size_t len, const char **stored)
+{
+	return strset_add_ord(s, str, len, stored, NULL);
+}
+
+int strset_add_ord(strset *s, const char *str, size_t len, const char **stored,
+		   size_t *ord)
 {
 	uint64_t h = fnv1a(str, len);
 	size_t j = find(s, str, len, h);
 	if (s->slots[j].str) {
 		if (stored)
 			*stored = s->slots[j].str;
+		if (ord)
+			*ord = s->slots[j].ord;
 		return 0;
 	}
 	char *copy = arena_copy(s, str, len);
 	if (!copy)
 		return -1;
-	s->slots[j] = (slot){copy, len, h};
+	s->slots[j] = (slot){copy, len, h, s->n};
+	if (ord)
+		*ord = s->n;
 	s->n++;
 	if (stored)
 		*stored = copy;
