@@ -87,16 +87,14 @@ static int maybe_commit(walk_state *w)
 	const dicta_ingest_options *o = w->opts;
 	if (!o)
 		return 0;
-	if (w->jobs)
-		index_jobs_lock(w->jobs);
+	lock(w);
 	int open = w->jobs ? w->queued > 0 : index_in_txn(w->idx);
 	int due = open &&
 		  ((o->commit_every && w->since_commit >= o->commit_every) ||
 		   (o->commit_seconds && now() - w->last_commit >= o->commit_seconds));
 	if (due)
 		w->since_commit = 0;
-	if (w->jobs)
-		index_jobs_unlock(w->jobs);
+	unlock(w);
 	if (!due)
 		return 0;
 	int rc = w->jobs ? index_jobs_commit(w->jobs) : dicta_index_commit(w->idx);
