@@ -780,6 +780,19 @@ nomem:
 
 /* ------------------------------------------------------------ sanitize */
 
+int utf8_is_valid(const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	for (size_t i = 0; i < len;) {
+		int32_t cp;
+		int k = s[i] ? utf8_decode(s + i, len - i, &cp) : -1;
+		if (k < 0)
+			return 0;
+		i += (size_t)k;
+	}
+	return 1;
+}
+
 char *utf8_sanitize(const char *text, size_t len, size_t *outlen,
 		    size_t *replaced)
 {

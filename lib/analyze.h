@@ -64,4 +64,8 @@ char *analyze_fold(const char *word, size_t len, size_t *outlen);
 char *utf8_sanitize(const char *text, size_t len, size_t *outlen,
 		    size_t *replaced);
 
+/* Non-zero if text[0, len) is well-formed UTF-8 without NUL bytes: what
+ * utf8_sanitize would copy unchanged.  Allocates nothing. */
+int utf8_is_valid(const char *text, size_t len);
+
 #endif

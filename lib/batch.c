@@ -142,15 +142,6 @@ static void skip(reader *rd, long line, const char *fmt, ...)
 		rd->on_skip(rd->name, line, msg, rd->payload);
 }
 
-/* Non-zero if s[0, len) is well-formed UTF-8 (no NUL either). */
-static int utf8_valid(const char *s, size_t len)
-{
-	size_t n, r;
-	char *c = utf8_sanitize(s, len, &n, &r);
-	free(c);
-	return c && r == 0;
-}
-
 /* A printable excerpt of an id for messages. */
 static void excerpt(char *buf, size_t size, const char *s, size_t len)
 {
@@ -177,7 +168,7 @@ static int add_query(reader *rd, long line, const char *id, size_t idlen,
 		skip(rd, line, "query \"%.*s\" has no text", (int)(idlen < 80 ? idlen : 80), id);
 		return 0;
 	}
-	if (!utf8_valid(id, idlen) || !utf8_valid(text, textlen)) {
+	if (!utf8_is_valid(id, idlen) || !utf8_is_valid(text, textlen)) {
 		skip(rd, line, "invalid UTF-8");
 		return 0;
 	}

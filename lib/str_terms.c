@@ -11,49 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze.h"
 #include "error.h"
 #include "str.h"
-
-/* Length of the valid UTF-8 sequence at s[0, n), 0 if there is none. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t k;
-	unsigned min;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		k = 2, min = 0x80;
-	else if (c >= 0xE0 && c <= 0xEF)
-		k = 3, min = 0x800;
-	else if (c >= 0xF0 && c <= 0xF4)
-		k = 4, min = 0x10000;
-	else
-		return 0;
-	if (n < k)
-		return 0;
-	unsigned v = c & (0x7F >> k);
-	for (size_t i = 1; i < k; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = v << 6 | (s[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	return k;
-}
-
-static int valid_utf8(const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	for (size_t i = 0; i < n;) {
-		size_t k = utf8_seq(u + i, n - i);
-		if (!k)
-			return 0;
-		i += k;
-	}
-	return 1;
-}
 
 static int is_blank(char c)
 {
@@ -160,7 +120,7 @@ int str_terms_parse(str_terms *out, const char *path, const char *text,
 			rc = skip(out, path, line, on_skip, payload, "a NUL byte in the line");
 			continue;
 		}
-		if (!valid_utf8(text + start, end - start)) {
+		if (!utf8_is_valid(text + start, end - start)) {
 			rc = skip(out, path, line, on_skip, payload, "not valid UTF-8");
 			continue;
 		}

@@ -481,6 +481,9 @@ Test(analyze, sanitize_table)
 		cr_assert(memcmp(out, rows[i].want, n) == 0, "row %zu", i);
 		cr_assert_eq(out[n], '\0');
 		cr_assert_eq(replaced, rows[i].replaced, "row %zu", i);
+		/* The validator agrees: valid exactly when nothing is replaced. */
+		cr_assert_eq(utf8_is_valid(rows[i].in, rows[i].len),
+			     rows[i].replaced == 0, "row %zu", i);
 		free(out);
 	}
 }
@@ -492,9 +495,12 @@ Test(analyze, sanitize_output_is_well_formed)
 		for (int b = 0; b < 256; b += 17) {
 			char in[2] = {(char)a, (char)b};
 			size_t n, replaced;
-			char *out = utf8_sanitize(in, 2, &n, NULL);
+			char *out = utf8_sanitize(in, 2, &n, &replaced);
+			cr_assert_eq(utf8_is_valid(in, 2), replaced == 0,
+				     "bytes %02x %02x", a, b);
 			char *again = utf8_sanitize(out, n, &n, &replaced);
 			cr_assert_eq(replaced, 0, "bytes %02x %02x", a, b);
+			cr_assert(utf8_is_valid(out, n), "bytes %02x %02x", a, b);
 			free(out);
 			free(again);
 		}
