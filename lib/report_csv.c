@@ -14,23 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "error.h"
 #include "format.h"
 #include "report.h"
 
 static void field(FILE *f, const char *s, size_t len, int last)
 {
-	if (strcspn(s, ",\"\r\n") < len || (len && (s[0] == ' ' || s[len - 1] == ' '))) {
-		fputc('"', f);
-		for (size_t i = 0; i < len; i++) {
-			if (s[i] == '"')
-				fputc('"', f);
-			fputc(s[i], f);
-		}
-		fputc('"', f);
-	} else {
-		fwrite(s, 1, len, f);
-	}
+	csv_field(f, s, len);
 	fputs(last ? "\r\n" : ",", f);
 }
 

@@ -8,22 +8,13 @@
  */
 #include <string.h>
 
+#include "csv.h"
 #include "error.h"
 #include "str.h"
 
 static void field(FILE *f, const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
+	csv_field(f, s, strlen(s));
 }
 
 static void num(FILE *f, uint64_t v)
