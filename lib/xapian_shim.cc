@@ -38,16 +38,17 @@ struct shim_mset {
 	Xapian::MSet mset;
 };
 
-/* A view of one document, read through the database by docid.  Inside a
- * match the Xapian::Document the matcher passes to a MatchDecider is used
- * for its docid only: in Xapian 1.4.22 its term list, read after those of
- * earlier candidates, can come out as another document's (seen on the D.C.
- * Code), while the database's own term list of the docid is right. */
 /* A passage's document: from a database and docid, or from the Document a
  * MatchDecider receives.  Everything is read through the Document, whose
  * own database is the right one: in a multi-database (a sharded index)
  * the Document handed to a MatchDecider carries its shard's docid, not
- * the combined one. */
+ * the combined one, so the combined database cannot be asked by docid.
+ * (An earlier version read term lists through the database by docid
+ * because the Document's seemed to list another candidate's terms in
+ * Xapian 1.4.22; tests/test_shim.c keeps that case, and
+ * bench/connectors_verify.c checks every candidate's verdict on the D.C.
+ * Code against its stored text: no disagreement reading through the
+ * Document.) */
 struct shim_docview {
 	shim_docview(Xapian::Database &db, Xapian::docid did) : db(&db), did(did) {}
 	explicit shim_docview(const Xapian::Document &d)

@@ -325,9 +325,10 @@ static int accept_own_terms(shim_docview *v, void *payload)
 	return 1;
 }
 
-/* Regression: in Xapian 1.4.22 the Document a MatchDecider is given could
- * list another document's terms once earlier candidates' term lists had
- * been read; the view now reads them through the database. */
+/* Regression: each candidate's check must see that candidate's own terms,
+ * however many term lists earlier candidates read (a Document of Xapian
+ * 1.4.22 was once seen listing another document's terms; the view reads
+ * through the Document the matcher gives, which must be its own). */
 Test(shim, the_check_sees_each_candidates_own_terms)
 {
 	shim_db *w;
