@@ -23,6 +23,7 @@
 #include "analyze.h"
 #include "batch.h"
 #include "error.h"
+#include "query_parse.h"
 #include "strset.h"
 
 static const char *const format_names[] = {"auto", "tsv", "jsonl", "aila", "trec"};
@@ -551,17 +552,6 @@ static int slash_is_connector(const char *run, size_t len)
 	       (len == 3 && !strncasecmp(run, "pre", 3));
 }
 
-/* Would "run:..." name a field (a letter, then letters, digits, '_', '-')? */
-static int colon_is_field(const char *run, size_t len)
-{
-	if (!len || !isalpha((unsigned char)run[0]))
-		return 0;
-	for (size_t i = 0; i < len; i++)
-		if (!isalnum((unsigned char)run[i]) && run[i] != '_' && run[i] != '-')
-			return 0;
-	return 1;
-}
-
 char *batch_text_escape(const char *text)
 {
 	size_t len = strlen(text);
@@ -603,7 +593,7 @@ char *batch_text_escape(const char *text)
 		 * a connector ("w/5", "pre/s") or a field ("title:x"). */
 		if ((c == '/' || c == ':') && is_word_byte(prev) && is_word_byte(next) &&
 		    !(c == '/' ? slash_is_connector(out + word_start(out, o), o - word_start(out, o))
-			       : colon_is_field(out + word_start(out, o), o - word_start(out, o)))) {
+			       : query_field_name(out + word_start(out, o), o - word_start(out, o)))) {
 			out[o++] = (char)c;
 			continue;
 		}

@@ -30,6 +30,7 @@
 #include "index_internal.h"
 #include "langid.h"
 #include "passage.h"
+#include "query_parse.h"
 #include "store.h"
 
 /* ------------------------------------------------------------- opening */
@@ -566,20 +567,14 @@ static int add_field_words(builder *b, const char *name, const char *v,
 			   size_t vl)
 {
 	size_t nl = strlen(name);
-	if (nl == 0 || nl > FIELD_MAX_NAME ||
-	    !((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')))
+	if (nl > FIELD_MAX_NAME || !query_field_name(name, nl))
 		return 0;
 	field_words f = {b, "", 0};
 	size_t pl = strlen(PREFIX_FIELD);
 	memcpy(f.prefix, PREFIX_FIELD, pl);
 	for (size_t i = 0; i < nl; i++) {
 		char c = name[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-			   c == '_' || c == '-'))
-			return 0;
-		f.prefix[pl + i] = c;
+		f.prefix[pl + i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 	}
 	f.prefix[pl + nl] = ':';
 	f.prefix[pl + nl + 1] = '\0';

@@ -813,17 +813,30 @@ static int lex_connector(P *p, const char *s, size_t len, int col, tok *t)
 	return (int)e;
 }
 
-/* Length of a field name at s (letters, digits, '_' and '-', starting
- * with a letter) directly followed by ':'; 0 if there is none. */
+static int is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+int query_field_name(const char *s, size_t len)
+{
+	if (!len || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if (!is_name_char(s[i]))
+			return 0;
+	return 1;
+}
+
+/* Length of a field name at s directly followed by ':'; 0 if there is
+ * none. */
 static size_t field_name_len(const char *s, size_t len)
 {
 	size_t i = 0;
-	if (!len || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
-		return 0;
-	while (i < len && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-			   (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
+	while (i < len && is_name_char(s[i]))
 		i++;
-	return i < len && s[i] == ':' ? i : 0;
+	return i < len && s[i] == ':' && query_field_name(s, i) ? i : 0;
 }
 
 /* Field context of the lexer: which field's value the tokens belong to. */

@@ -109,6 +109,12 @@ int qast_natural(const qast *a);
 /* The kind of a field name (lower case). */
 qfield_kind query_field_kind(const char *name, size_t len);
 
+/* Non-zero if s[0, len) can name a field in a query: an ASCII letter, then
+ * ASCII letters, digits, '_' and '-'.  The indexer keeps metadata fields
+ * under such names only; batch text escaping keeps "name:" from reading as
+ * one. */
+int query_field_name(const char *s, size_t len);
+
 /*
  * The tree as an S-expression, for tests and debugging: words as the index
  * has them with their marks (#exact, root!, pat*tern, "raw value"), and
