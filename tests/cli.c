@@ -35,13 +35,9 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-cli_result cli_run(const char *fmt, ...)
+static cli_result run(const char *cmd)
 {
-	char cmd[8192], *line;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
+	char *line;
 	char *dir = cli_tmpdir();
 	char cwd[4096];
 	cr_assert_not_null(getcwd(cwd, sizeof cwd));
@@ -58,6 +54,28 @@ cli_result cli_run(const char *fmt, ...)
 	r.err = slurp(path);
 	cli_tmpdir_remove(dir);
 	return r;
+}
+
+cli_result cli_run(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	return run(cmd);
+}
+
+void cli_run_ok(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	cli_result r = run(cmd);
+	cr_assert_eq(r.status, 0, "%s exited %d: %s", cmd, r.status, r.err);
+	cli_result_free(&r);
 }
 
 void cli_result_free(cli_result *r)

@@ -15,6 +15,10 @@ typedef struct {
 
 /* Run a shell command line with the binaries' directory first on PATH. */
 cli_result cli_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* cli_run, asserting that the command exits 0 (the test fails with the
+ * command and its stderr otherwise); its output is not kept. */
+void cli_run_ok(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_result_free(cli_result *r);
 
 /* A fresh temporary directory (removed by cli_tmpdir_remove). */

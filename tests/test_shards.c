@@ -46,31 +46,22 @@ static char *answers(const char *dir, const char *name)
 Test(shards, one_job_and_many_build_the_same_index)
 {
 	char *dir = cli_tmpdir();
-	cli_result r = cli_run("dicta-index -q --shards 3 --jobs 1 --index %s/one corpus", dir);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	cli_result_free(&r);
-	r = cli_run("dicta-index -q --shards 3 --jobs 3 --index %s/many corpus", dir);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	cli_result_free(&r);
+	cli_run_ok("dicta-index -q --shards 3 --jobs 1 --index %s/one corpus", dir);
+	cli_run_ok("dicta-index -q --shards 3 --jobs 3 --index %s/many corpus", dir);
 	char *a = answers(dir, "one"), *b = answers(dir, "many");
 	cr_expect(strstr(a, "\"id\""), "the queries found nothing: %s", a);
 	cr_expect_str_eq(a, b);
 	free(a);
 	free(b);
-	for (int i = 0; i < 2; i++) {
-		r = cli_run("dicta-index --index %s/%s --check", dir, i ? "many" : "one");
-		cr_expect_eq(r.status, 0, "%s", r.err);
-		cli_result_free(&r);
-	}
+	for (int i = 0; i < 2; i++)
+		cli_run_ok("dicta-index --index %s/%s --check", dir, i ? "many" : "one");
 	cli_tmpdir_remove(dir);
 }
 
 Test(shards, every_document_is_in_its_own_shard_once)
 {
 	char *dir = cli_tmpdir();
-	cli_result r = cli_run("dicta-index -q --shards 4 --jobs 2 --index %s/idx corpus", dir);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	cli_result_free(&r);
+	cli_run_ok("dicta-index -q --shards 4 --jobs 2 --index %s/idx corpus", dir);
 	char path[512];
 	snprintf(path, sizeof path, "%s/idx", dir);
 	dicta_index *idx;
@@ -113,12 +104,8 @@ Test(shards, every_document_is_in_its_own_shard_once)
 Test(shards, the_shard_count_is_fixed_at_creation)
 {
 	char *dir = cli_tmpdir();
-	cli_result r = cli_run("dicta-index -q --shards 2 --index %s/idx corpus/articles", dir);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	cli_result_free(&r);
-	r = cli_run("dicta-index -q --shards 5 --jobs 5 --index %s/idx corpus", dir);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	cli_result_free(&r);
+	cli_run_ok("dicta-index -q --shards 2 --index %s/idx corpus/articles", dir);
+	cli_run_ok("dicta-index -q --shards 5 --jobs 5 --index %s/idx corpus", dir);
 	char stub[512];
 	snprintf(stub, sizeof stub, "%s/idx/XAPIANDB", dir);
 	FILE *f = fopen(stub, "r");
@@ -128,20 +115,16 @@ Test(shards, the_shard_count_is_fixed_at_creation)
 	fclose(f);
 	buf[n] = '\0';
 	cr_expect_str_eq(buf, "glass shard-0\nglass shard-1\n");
-	r = cli_run("dicta-index --index %s/idx --check", dir);
-	cr_expect_eq(r.status, 0, "%s", r.err);
-	cli_result_free(&r);
+	cli_run_ok("dicta-index --index %s/idx --check", dir);
 	cli_tmpdir_remove(dir);
 }
 
 Test(shards, a_damaged_stub_is_reported_with_its_line)
 {
 	char *dir = cli_tmpdir();
-	cli_result r = cli_run("dicta-index -q --shards 2 --index %s/idx corpus/articles", dir);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	cli_result_free(&r);
+	cli_run_ok("dicta-index -q --shards 2 --index %s/idx corpus/articles", dir);
 	cli_write(dir, "idx/XAPIANDB", "glass shard-0\nglass ../elsewhere\n", 34);
-	r = cli_run("dicta-search --index %s/idx extradition", dir);
+	cli_result r = cli_run("dicta-search --index %s/idx extradition", dir);
 	cr_expect_neq(r.status, 0);
 	cr_expect(strstr(r.err, "XAPIANDB:2: expected \"glass shard-1\""), "%s", r.err);
 	cli_result_free(&r);
@@ -160,12 +143,8 @@ Test(shards, an_interrupted_creation_is_taken_up_again)
 	shim_db *db;
 	cr_assert_eq(shim_db_open(&db, p, SHIM_WRITE), 0, "%s", dicta_error_last());
 	shim_db_free(db);
-	cli_result r = cli_run("dicta-index -q --shards 2 --index %s/idx corpus/articles", dir);
-	cr_expect_eq(r.status, 0, "%s", r.err);
-	cli_result_free(&r);
-	r = cli_run("dicta-search --index %s/idx -k 1 extradition", dir);
-	cr_expect_eq(r.status, 0, "%s", r.err);
-	cli_result_free(&r);
+	cli_run_ok("dicta-index -q --shards 2 --index %s/idx corpus/articles", dir);
+	cli_run_ok("dicta-search --index %s/idx -k 1 extradition", dir);
 	cli_tmpdir_remove(dir);
 }
 
@@ -178,9 +157,7 @@ Test(shards, an_index_of_one_database_still_opens_and_grows)
 	shim_db *db;
 	cr_assert_eq(shim_db_open(&db, p, SHIM_WRITE), 0, "%s", dicta_error_last());
 	shim_db_free(db);
-	cli_result r = cli_run("dicta-index -q --index %s/old corpus/articles", dir);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	cli_result_free(&r);
+	cli_run_ok("dicta-index -q --index %s/old corpus/articles", dir);
 	snprintf(p, sizeof p, "%s/old/XAPIANDB", dir);
 	cr_expect(access(p, F_OK) != 0, "a stub was written into the old layout");
 	dicta_index *idx;
@@ -189,18 +166,14 @@ Test(shards, an_index_of_one_database_still_opens_and_grows)
 	cr_expect_eq(idx->nshards, 1);
 	cr_expect(idx->documents > 0);
 	dicta_index_free(idx);
-	r = cli_run("dicta-index --index %s/old --check", dir);
-	cr_expect_eq(r.status, 0, "%s", r.err);
-	cli_result_free(&r);
+	cli_run_ok("dicta-index --index %s/old --check", dir);
 	cli_tmpdir_remove(dir);
 }
 
 Test(shards, compaction_keeps_every_answer_and_moves_readers)
 {
 	char *dir = cli_tmpdir();
-	cli_result r = cli_run("dicta-index -q --shards 2 --index %s/idx corpus/filings corpus/es", dir);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	cli_result_free(&r);
+	cli_run_ok("dicta-index -q --shards 2 --index %s/idx corpus/filings corpus/es", dir);
 	char path[512];
 	snprintf(path, sizeof path, "%s/idx", dir);
 	/* A reader opened before the compaction. */
@@ -213,7 +186,7 @@ Test(shards, compaction_keeps_every_answer_and_moves_readers)
 	/* A leftover of an interrupted compaction, to be cleaned up. */
 	snprintf(path, sizeof path, "%s/idx/shard-1.7", dir);
 	cr_assert_eq(mkdir(path, 0777), 0);
-	r = cli_run("dicta-index --index %s/idx --compact", dir);
+	cli_result r = cli_run("dicta-index --index %s/idx --compact", dir);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.err, "compacted the index"), "%s", r.err);
 	cli_result_free(&r);
@@ -237,25 +210,19 @@ Test(shards, compaction_keeps_every_answer_and_moves_readers)
 	cr_expect_eq(after.passages, before.passages);
 	dicta_index_free(reader);
 	/* Writing goes on into the compacted shards. */
-	r = cli_run("dicta-index -q --index %s/idx corpus/articles", dir);
-	cr_expect_eq(r.status, 0, "%s", r.err);
-	cli_result_free(&r);
-	r = cli_run("dicta-index --index %s/idx --check", dir);
-	cr_expect_eq(r.status, 0, "%s", r.err);
-	cli_result_free(&r);
+	cli_run_ok("dicta-index -q --index %s/idx corpus/articles", dir);
+	cli_run_ok("dicta-index --index %s/idx --check", dir);
 	cli_tmpdir_remove(dir);
 }
 
 Test(shards, a_failed_compaction_leaves_the_index_as_it_was)
 {
 	char *dir = cli_tmpdir();
-	cli_result r = cli_run("dicta-index -q --shards 3 --index %s/idx corpus/filings", dir);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	cli_result_free(&r);
+	cli_run_ok("dicta-index -q --shards 3 --index %s/idx corpus/filings", dir);
 	char *a = answers(dir, "idx");
 	/* A dangling link where the first shard's copy must go: its
 	 * compaction fails before the other shards' copies are begun. */
-	r = cli_run("ln -s /nonexistent/dicta-test %s/idx/shard-0.1", dir);
+	cli_result r = cli_run("ln -s /nonexistent/dicta-test %s/idx/shard-0.1", dir);
 	cli_result_free(&r);
 	r = cli_run("dicta-index --index %s/idx --compact", dir);
 	cr_expect_eq(r.status, 1, "%s", r.err);
@@ -269,9 +236,7 @@ Test(shards, a_failed_compaction_leaves_the_index_as_it_was)
 	cr_expect_str_eq(a, b);
 	free(a);
 	free(b);
-	r = cli_run("dicta-index --index %s/idx --check", dir);
-	cr_expect_eq(r.status, 0, "%s", r.err);
-	cli_result_free(&r);
+	cli_run_ok("dicta-index --index %s/idx --check", dir);
 	cli_tmpdir_remove(dir);
 }
 
@@ -288,8 +253,6 @@ Test(shards, an_index_of_one_database_is_not_compacted_in_place)
 	cr_expect(strstr(r.err, "cannot be compacted in place"), "%s", r.err);
 	cli_result_free(&r);
 	/* The documents were indexed and committed before. */
-	r = cli_run("dicta-search --index %s/old -k 1 extradition", dir);
-	cr_expect_eq(r.status, 0, "%s", r.err);
-	cli_result_free(&r);
+	cli_run_ok("dicta-search --index %s/old -k 1 extradition", dir);
 	cli_tmpdir_remove(dir);
 }
