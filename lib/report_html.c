@@ -288,10 +288,6 @@ static const char css[] =
 	"th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}\n"
 	"th{background:var(--band);font-weight:600;white-space:nowrap}\n"
 	"td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}\n"
-	"table.sortable th{cursor:pointer;user-select:none}\n"
-	"table.sortable th:hover{color:var(--accent)}\n"
-	"table.sortable th[aria-sort=ascending]::after{content:' \\25B2';font-size:10px}\n"
-	"table.sortable th[aria-sort=descending]::after{content:' \\25BC';font-size:10px}\n"
 	"table.avg td{font-size:18px;font-weight:600;text-align:center}\n"
 	"table.avg th{text-align:center}\n"
 	".scroll{max-height:480px;overflow:auto;border:1px solid var(--line)}\n"
@@ -330,22 +326,10 @@ static const char css[] =
 	".empty{color:var(--muted);font-style:italic}\n"
 	"@media print{body{background:#fff}main{padding:0}.chartbox select{display:none}.scroll{max-height:none;overflow:visible}}\n";
 
-/* Sorting the tables and re-drawing the chart.  Plain DOM, no library. */
+/* Re-drawing the chart for the measure chosen (sorting the tables is
+ * html_sortable_script).  Plain DOM, no library. */
 static const char script[] =
 	"(function(){\n"
-	"function key(td){var v=td.getAttribute('data-v');if(v===null)v=td.textContent.trim();"
-	"var n=parseFloat(v);return isNaN(n)||!/^-?[0-9.]+(e-?[0-9]+)?$/i.test(v)?v.toLowerCase():n;}\n"
-	"function cmp(a,b){if(typeof a===typeof b)return a<b?-1:a>b?1:0;return typeof a==='number'?-1:1;}\n"
-	"document.querySelectorAll('table.sortable').forEach(function(t){\n"
-	" var ths=t.tHead.rows[0].cells;\n"
-	" Array.prototype.forEach.call(ths,function(th,i){th.addEventListener('click',function(){\n"
-	"  var asc=th.getAttribute('aria-sort')!=='ascending';\n"
-	"  if(th.getAttribute('aria-sort')===null&&th.classList.contains('num'))asc=false;\n"
-	"  Array.prototype.forEach.call(ths,function(h){h.removeAttribute('aria-sort');});\n"
-	"  th.setAttribute('aria-sort',asc?'ascending':'descending');\n"
-	"  var b=t.tBodies[0],rows=Array.prototype.slice.call(b.rows);\n"
-	"  rows.sort(function(x,y){var c=cmp(key(x.cells[i]),key(y.cells[i]));return asc?c:-c;});\n"
-	"  rows.forEach(function(r){b.appendChild(r);});});});});\n"
 	"var data=document.getElementById('chart-data');if(!data)return;data=JSON.parse(data.textContent);\n"
 	"var sel=document.getElementById('chart-measure'),box=document.getElementById('chart');\n"
 	"var NS='http://www.w3.org/2000/svg';\n"
@@ -695,7 +679,8 @@ int report_html_write(report_html *r, FILE *f, const eval_result *ev,
 		fputs(": ", f);
 		html_escape(f, r->batch_path);
 	}
-	fprintf(f, "</title>\n<style>\n%s</style></head>\n<body><main>\n<h1>", css);
+	fprintf(f, "</title>\n<style>\n%s%s</style></head>\n<body><main>\n<h1>", css,
+		html_sortable_css);
 	html_escape(f, r->title);
 	fputs("</h1>\n<p class=\"runinfo\">", f);
 	fprintf(f, "<b>%zu</b> quer%s", r->n, r->n == 1 ? "y" : "ies");
@@ -721,7 +706,8 @@ int report_html_write(report_html *r, FILE *f, const eval_result *ev,
 	write_summary(f, r, ev);
 	for (size_t i = 0; i < r->n; i++)
 		write_query(f, r, i);
-	fprintf(f, "</main>\n<script>\n%s</script>\n</body></html>\n", script);
+	fprintf(f, "</main>\n<script>\n%s%s</script>\n</body></html>\n",
+		html_sortable_script, script);
 	fflush(f);
 	return ferror(f) ? error_set(DICTA_EIO, "cannot write the report") : 0;
 }

@@ -70,10 +70,6 @@ static const char css[] =
 	"th{background:var(--band);font-weight:600}\n"
 	"td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
 	"td.q{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;word-break:break-word}\n"
-	"table.sortable th{cursor:pointer;user-select:none}\n"
-	"table.sortable th:hover{color:var(--accent)}\n"
-	"table.sortable th[aria-sort=ascending]::after{content:' \\25B2';font-size:10px}\n"
-	"table.sortable th[aria-sort=descending]::after{content:' \\25BC';font-size:10px}\n"
 	"table.totals td{font-size:20px;font-weight:600;text-align:center;white-space:nowrap}\n"
 	"table.totals td small{display:block;font-size:12px;font-weight:400;color:var(--muted)}\n"
 	"table.totals th{text-align:center}\n"
@@ -92,24 +88,6 @@ static const char css[] =
 	"table.overlap th.row{white-space:nowrap;max-width:260px;overflow:hidden;text-overflow:ellipsis}\n"
 	"table.overlap td.diag{font-weight:700;outline:1px solid #9aa3b2}\n"
 	"@media print{body{background:#fff}main{padding:0}.scroll{max-height:none;overflow:visible}}\n";
-
-/* Sorting the table.  Plain DOM, no library. */
-static const char script[] =
-	"(function(){\n"
-	"function key(td){var v=td.getAttribute('data-v');if(v===null)v=td.textContent.trim();"
-	"var n=parseFloat(v);return isNaN(n)||!/^-?[0-9.]+(e-?[0-9]+)?$/i.test(v)?v.toLowerCase():n;}\n"
-	"function cmp(a,b){if(typeof a===typeof b)return a<b?-1:a>b?1:0;return typeof a==='number'?-1:1;}\n"
-	"document.querySelectorAll('table.sortable').forEach(function(t){\n"
-	" var ths=t.tHead.rows[0].cells;\n"
-	" Array.prototype.forEach.call(ths,function(th,i){th.addEventListener('click',function(){\n"
-	"  var asc=th.getAttribute('aria-sort')!=='ascending';\n"
-	"  if(th.getAttribute('aria-sort')===null&&th.classList.contains('num'))asc=false;\n"
-	"  Array.prototype.forEach.call(ths,function(h){h.removeAttribute('aria-sort');});\n"
-	"  th.setAttribute('aria-sort',asc?'ascending':'descending');\n"
-	"  var b=t.tBodies[0],rows=Array.prototype.slice.call(b.rows);\n"
-	"  rows.sort(function(x,y){var c=cmp(key(x.cells[i]),key(y.cells[i]));return asc?c:-c;});\n"
-	"  rows.forEach(function(r){b.appendChild(r);});});});});\n"
-	"})();\n";
 
 static void count_cell(FILE *f, uint64_t v)
 {
@@ -407,7 +385,8 @@ int str_html_write(FILE *f, const str_report *r, const char *title)
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	      "<meta name=\"generator\" content=\"dicta " DICTA_VERSION "\">\n<title>", f);
 	html_escape(f, title);
-	fprintf(f, "</title>\n<style>\n%s</style></head>\n<body><main>\n<h1>", css);
+	fprintf(f, "</title>\n<style>\n%s%s</style></head>\n<body><main>\n<h1>", css,
+		html_sortable_css);
 	html_escape(f, title);
 	fprintf(f, "</h1>\n<p class=\"runinfo\"><b>%zu</b> search string%s", r->terms->n,
 		r->terms->n == 1 ? "" : "s");
@@ -443,7 +422,7 @@ int str_html_write(FILE *f, const str_report *r, const char *title)
 	write_table(f, r);
 	write_overlap(f, r);
 	write_skipped(f, r);
-	fprintf(f, "</main>\n<script>\n%s</script>\n</body></html>\n", script);
+	fprintf(f, "</main>\n<script>\n%s</script>\n</body></html>\n", html_sortable_script);
 	fflush(f);
 	return ferror(f) ? error_set(DICTA_EIO, "cannot write the report") : 0;
 }
