@@ -360,6 +360,45 @@ static int prox_ok(const evalctx *c, const qnode *n, const qmatch *l,
 	       unit_of(p->ev.para, p->ev.npara, hi);
 }
 
+/* The verdict of an OR, AND, natural query (RANK), NOT, exclusion or field
+ * node from its kids' verdicts in matched (by node id): in a natural query
+ * the words are ORed and everything else (phrases, connectors, fields,
+ * exclusions) must hold.  eval() and the fast count both decide so. */
+static int combine(const qnode *n, const unsigned char *matched)
+{
+	int m = 0, any_word = 0, words = 0;
+	switch (n->kind) {
+	case Q_OR:
+		for (size_t i = 0; i < n->nkids; i++)
+			m = m || matched[n->kids[i]->id];
+		return m;
+	case Q_AND:
+	case Q_RANK:
+		m = 1;
+		for (size_t i = 0; i < n->nkids; i++) {
+			const qnode *k = n->kids[i];
+			if (k->kind == Q_NEG)
+				m = m && !matched[k->id];
+			else if (n->kind == Q_RANK && k->kind == Q_TERM) {
+				words = 1;
+				any_word = any_word || matched[k->id];
+			} else
+				m = m && matched[k->id];
+		}
+		return m && (!words || any_word);
+	case Q_NOT:
+		m = matched[n->kids[0]->id];
+		for (size_t i = 1; i < n->nkids; i++)
+			m = m && !matched[n->kids[i]->id];
+		return m;
+	case Q_NEG:
+	case Q_FIELD:
+		return matched[n->kids[0]->id];
+	default:
+		return 0; /* leaves are decided by their positions */
+	}
+}
+
 static int eval(evalctx *c, const qnode *n)
 {
 	query_plan *p = c->p;
@@ -448,32 +487,11 @@ static int eval(evalctx *c, const qnode *n)
 		break;
 	}
 	case Q_AND:
-	case Q_RANK: {
-		int any_word = 0, words = 0;
-		m = 1;
-		for (size_t i = 0; i < n->nkids; i++) {
-			const qnode *k = n->kids[i];
-			int km = p->ev.matched[k->id];
-			if (k->kind == Q_NEG)
-				m = m && !km;
-			else if (n->kind == Q_RANK && k->kind == Q_TERM) {
-				words = 1;
-				any_word = any_word || km;
-			} else
-				m = m && km;
-		}
-		if (words && !any_word)
-			m = 0;
-		break;
-	}
+	case Q_RANK:
 	case Q_NOT:
-		m = p->ev.matched[n->kids[0]->id];
-		for (size_t i = 1; i < n->nkids; i++)
-			m = m && !p->ev.matched[n->kids[i]->id];
-		break;
 	case Q_NEG:
 	case Q_FIELD:
-		m = p->ev.matched[n->kids[0]->id];
+		m = combine(n, p->ev.matched);
 		break;
 	case Q_DATE: {
 		const char *d;
@@ -780,35 +798,12 @@ static void ematch(query_plan *p, const qnode *n, const unsigned char *present,
 			m = m && km[n->kids[i]->id];
 		break;
 	case Q_OR:
-		for (size_t i = 0; i < n->nkids; i++)
-			m = m || km[n->kids[i]->id];
-		break;
 	case Q_AND:
-	case Q_RANK: {
-		int any_word = 0, words = 0;
-		m = 1;
-		for (size_t i = 0; i < n->nkids; i++) {
-			const qnode *k = n->kids[i];
-			if (k->kind == Q_NEG)
-				m = m && !km[k->id];
-			else if (n->kind == Q_RANK && k->kind == Q_TERM) {
-				words = 1;
-				any_word = any_word || km[k->id];
-			} else
-				m = m && km[k->id];
-		}
-		if (words && !any_word)
-			m = 0;
-		break;
-	}
+	case Q_RANK:
 	case Q_NOT:
-		m = km[n->kids[0]->id];
-		for (size_t i = 1; i < n->nkids; i++)
-			m = m && !km[n->kids[i]->id];
-		break;
 	case Q_NEG:
 	case Q_FIELD:
-		m = km[n->kids[0]->id];
+		m = combine(n, km);
 		break;
 	case Q_PROX:
 	case Q_DATE:
