@@ -87,10 +87,9 @@ static shim_search_opts base_opts(const dicta_search_options *so)
 	return o;
 }
 
-/* Fill passage p from passage docid: its range, text and highlights. */
-static int fill_passage(dicta_passage *p, dicta_index *idx, unsigned docid,
-			double weight, const store_record *rec, stemmer *st,
-			const query_plan *plan)
+/* The byte range [*start, *end) of passage docid in its document's text. */
+static int passage_range(dicta_index *idx, unsigned docid, size_t *start,
+			 size_t *end)
 {
 	char *v;
 	size_t vl;
@@ -102,13 +101,26 @@ static int fill_passage(dicta_passage *p, dicta_index *idx, unsigned docid,
 		return error_set(DICTA_ECORRUPT, "passage %u has no byte range",
 				 docid);
 	}
-	size_t start = store_get_u32(v), end = store_get_u32(v + 4);
+	*start = store_get_u32(v);
+	*end = store_get_u32(v + 4);
 	free(v);
+	return 0;
+}
+
+/* Fill passage p from passage docid, whose range is [start, end): its
+ * text and highlights. */
+static int fill_passage(dicta_passage *p, dicta_index *idx, unsigned docid,
+			size_t start, size_t end, double weight,
+			const store_record *rec, stemmer *st, const query_plan *plan)
+{
 	if (start > end || end > rec->text_avail)
 		return error_set(DICTA_ECORRUPT,
 				 "passage %u of \"%s\" lies outside its text", docid,
 				 rec->id);
-	if ((rc = shim_db_get_value(idx->db, docid, SLOT_ORDINAL, &v, &vl)) != 0)
+	char *v;
+	size_t vl;
+	int rc = shim_db_get_value(idx->db, docid, SLOT_ORDINAL, &v, &vl);
+	if (rc)
 		return rc;
 	p->ordinal = vl == 4 ? store_get_u32(v) : 0;
 	free(v);
@@ -131,19 +143,6 @@ static int fill_passage(dicta_passage *p, dicta_index *idx, unsigned docid,
 	return 0;
 }
 
-/* The end of passage docid's byte range in its document's text. */
-static int passage_end(dicta_index *idx, unsigned docid, size_t *end)
-{
-	char *v;
-	size_t vl;
-	int rc = shim_db_get_value(idx->db, docid, SLOT_RANGE, &v, &vl);
-	if (rc)
-		return rc;
-	*end = vl == 16 ? store_get_u32(v + 4) : 0;
-	free(v);
-	return 0;
-}
-
 /* Fill hit h for the document whose best passage is docid. */
 static int fill_hit(dicta_hit *h, dicta_index *idx, const shim_query *q,
 		    unsigned docid, double weight, size_t npassages,
@@ -157,6 +156,7 @@ static int fill_hit(dicta_hit *h, dicta_index *idx, const shim_query *q,
 
 	unsigned ids[MAX_PASSAGES];
 	double weights[MAX_PASSAGES];
+	size_t starts[MAX_PASSAGES], ends[MAX_PASSAGES];
 	size_t n = 1;
 	ids[0] = docid;
 	weights[0] = weight;
@@ -186,10 +186,9 @@ static int fill_hit(dicta_hit *h, dicta_index *idx, const shim_query *q,
 	/* Only the text up to the last passage shown is inflated. */
 	size_t upto = 1;
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		size_t e = 0;
-		rc = passage_end(idx, ids[i], &e);
-		if (e > upto)
-			upto = e;
+		rc = passage_range(idx, ids[i], &starts[i], &ends[i]);
+		if (rc == 0 && ends[i] > upto)
+			upto = ends[i];
 	}
 	store_record rec;
 	if (rc == 0)
@@ -208,7 +207,8 @@ static int fill_hit(dicta_hit *h, dicta_index *idx, const shim_query *q,
 	if (ps) {
 		h->passages = ps;
 		for (size_t i = 0; i < n && rc == 0; i++) {
-			rc = fill_passage(&ps[i], idx, ids[i], weights[i], &rec, st, plan);
+			rc = fill_passage(&ps[i], idx, ids[i], starts[i], ends[i],
+					  weights[i], &rec, st, plan);
 			h->npassages = i + 1;
 		}
 	}
