@@ -34,6 +34,11 @@
  *       "extradition", "related"), except that two or more one-letter
  *       segments joined by '.' are one token without the dots: "U.S.C." ->
  *       "usc", "e.g." -> "eg", "U.S.-Mexico" -> "us", "mexico".
+ *   Parts.  The segments of a kept compound are not tokens of the text,
+ *     but analyze_parts() gives them to the indexer, which indexes each
+ *     at the compound's position besides the compound itself: "IL-6" is
+ *     found by "il-6", "il" and "6", and "23-1732" by "1732".  Positions
+ *     and word counts are the compound's alone.
  *   A token's [start, end) covers what it was made from as written, so
  *   "U.S.C." has the raw text "U.S.C" and "court's" the raw text "court".
  *
@@ -855,4 +860,26 @@ char *utf8_sanitize(const char *text, size_t len, size_t *outlen,
 nomem:
 	error_set(DICTA_ENOMEM, "out of memory cleaning UTF-8");
 	return NULL;
+}
+
+int analyze_parts(const char *text, size_t len, token_cb cb, void *payload)
+{
+	size_t i = 0, start = 0;
+	int joined = 0;
+
+	for (i = 0; i < len && !joined; i++)
+		joined = is_joiner((unsigned char)text[i]);
+	if (!joined)
+		return 0;
+	for (i = 0; i <= len; i++) {
+		if (i < len && !is_joiner((unsigned char)text[i]))
+			continue;
+		if (i > start) {
+			int rc = analyze_text(text + start, i - start, cb, payload);
+			if (rc != 0)
+				return rc;
+		}
+		start = i + 1;
+	}
+	return 0;
 }

@@ -47,6 +47,18 @@ typedef int (*token_cb)(const token *tok, void *payload);
 int analyze_text(const char *text, size_t len, token_cb cb, void *payload);
 
 /*
+ * The parts of a compound token that kept its joiners (a TOK_NUMERIC token
+ * such as "23-1732", "il-6" or "f.2d"): each run of text between '-', '.',
+ * '/' and ':' is analyzed on its own and every token it gives is reported
+ * through cb, its flags telling a number from a word, its offsets relative
+ * to that run.  A token without a joiner has no parts: cb is not called.
+ * The indexer puts the parts at the compound's position, so "6", "il" (and
+ * "interleukin-6"'s "interleukin") find the compound (analyze.c, "Parts").
+ * Returns 0, the callback's non-zero value, or -1 on allocation failure.
+ */
+int analyze_parts(const char *text, size_t len, token_cb cb, void *payload);
+
+/*
  * Fold one word the way analyze_text folds tokens (case fold + strip marks),
  * into a malloc'd NUL-terminated string; *outlen receives its length.
  * Nothing is split or dropped but ill-formed UTF-8 sequences, so for a token

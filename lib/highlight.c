@@ -20,12 +20,20 @@ typedef struct {
 	size_t n, cap;
 } hl_state;
 
+static int token_matches(hl_state *h, const token *t);
+
+/* analyze_parts() callback: stop (1) at the first part that matches. */
+static int on_part(const token *t, void *payload)
+{
+	return token_matches(payload, t);
+}
+
 static int token_matches(hl_state *h, const token *t)
 {
 	if (query_terms_has(h->qt, t->text, t->len))
 		return 1;
-	if (t->flags & TOK_NUMERIC)
-		return 0;
+	if (t->flags & TOK_NUMERIC) /* a compound is marked for a part */
+		return analyze_parts(t->text, t->len, on_part, h) == 1;
 	size_t sl;
 	const char *stem = stemmer_stem(h->st, t->text, t->len, &sl);
 	if (!stem || sl + 1 > STORE_MAX_TERM)

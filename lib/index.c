@@ -285,11 +285,11 @@ int index_list_has(const char *list, size_t len, const char *word, size_t wl)
  * shard's variant lists: metadata "v:<stem>" = the words, space-separated. */
 static int merge_variants(index_shard *s)
 {
-	if (s->ndirty)
-		qsort(s->dirty, s->ndirty, sizeof *s->dirty, cmp_pair);
+	if (s->variants.ndirty)
+		qsort(s->variants.dirty, s->variants.ndirty, sizeof *s->variants.dirty, cmp_pair);
 	int rc = 0;
-	for (size_t i = 0; i < s->ndirty && rc == 0;) {
-		const char *stem = s->dirty[i];
+	for (size_t i = 0; i < s->variants.ndirty && rc == 0;) {
+		const char *stem = s->variants.dirty[i];
 		char key[STORE_MAX_TERM + 8];
 		snprintf(key, sizeof key, "%s%s", META_VARIANTS, stem);
 		char *old;
@@ -298,8 +298,8 @@ static int merge_variants(index_shard *s)
 			break;
 		size_t cap = ol + 1, len = ol;
 		size_t j = i;
-		for (; j < s->ndirty && !strcmp(s->dirty[j], stem); j++)
-			cap += strlen(s->dirty[j] + strlen(stem) + 1) + 1;
+		for (; j < s->variants.ndirty && !strcmp(s->variants.dirty[j], stem); j++)
+			cap += strlen(s->variants.dirty[j] + strlen(stem) + 1) + 1;
 		char *list = realloc(old, cap);
 		if (!list) {
 			free(old);
@@ -307,7 +307,7 @@ static int merge_variants(index_shard *s)
 		}
 		int changed = 0;
 		for (size_t k = i; k < j; k++) {
-			const char *word = s->dirty[k] + strlen(stem) + 1;
+			const char *word = s->variants.dirty[k] + strlen(stem) + 1;
 			if (index_list_has(list, len, word, strlen(word)))
 				continue;
 			if (len)
@@ -322,7 +322,23 @@ static int merge_variants(index_shard *s)
 		i = j;
 	}
 	if (rc == 0)
-		s->ndirty = 0;
+		s->variants.ndirty = 0;
+	return rc;
+}
+
+/* Write the words recorded as parts since the last commit: metadata
+ * "p:<word>" (any value), which tells the fast count of search term
+ * reports that the word may share a position with another. */
+static int write_parts(index_shard *s)
+{
+	int rc = 0;
+	for (size_t i = 0; i < s->parts.ndirty && rc == 0; i++) {
+		char key[STORE_MAX_TERM + 8];
+		snprintf(key, sizeof key, "%s%s", META_PART, s->parts.dirty[i]);
+		rc = shim_db_set_metadata(s->db, key, "1", 1);
+	}
+	if (rc == 0)
+		s->parts.ndirty = 0;
 	return rc;
 }
 
@@ -334,6 +350,8 @@ int index_shard_commit(dicta_index *idx, size_t k)
 		return rc;
 	char buf[64 + INDEX_MAX_LANGS * 8];
 	rc = merge_variants(s);
+	if (rc == 0)
+		rc = write_parts(s);
 	if (rc == 0)
 		rc = shim_db_set_metadata(s->db, META_FORMAT, STORE_FORMAT,
 					  strlen(STORE_FORMAT));
@@ -533,8 +551,11 @@ static int add_common_folded(builder *b, const char *prefix, const char *s)
 static int on_title_token(const token *t, void *payload)
 {
 	builder *b = payload;
-	if (t->flags & TOK_NUMERIC)
-		return add_common(b, PREFIX_TITLE, t->text, t->len);
+	if (t->flags & TOK_NUMERIC) {
+		/* the compound, then its parts (analyze.h), which have none */
+		int rc = add_common(b, PREFIX_TITLE, t->text, t->len);
+		return rc ? rc : analyze_parts(t->text, t->len, on_title_token, b);
+	}
 	size_t sl;
 	const char *s = stemmer_stem(b->st, t->text, t->len, &sl);
 	return add_common(b, PREFIX_TITLE, s, sl);
@@ -660,6 +681,28 @@ static int add_stem(builder *b, shim_doc *sd, const char *stem, size_t sl)
 	return shim_doc_add_term(sd, b->term, 1 + sl, 1);
 }
 
+/* Record s[0, len) in n unless it is there: 1 if new, 0 if not, -1 on
+ * ENOMEM. */
+static int note(noted_set *n, const char *s, size_t len)
+{
+	if (!n->seen && !(n->seen = strset_new()))
+		return -1;
+	const char *stored;
+	int r = strset_add(n->seen, s, len, &stored);
+	if (r <= 0)
+		return r;
+	if (n->ndirty == n->capdirty) {
+		size_t cap = n->capdirty ? n->capdirty * 2 : 1024;
+		const char **d = realloc(n->dirty, cap * sizeof *d);
+		if (!d)
+			return -1;
+		n->dirty = d;
+		n->capdirty = cap;
+	}
+	n->dirty[n->ndirty++] = stored;
+	return 1;
+}
+
 /* Remember that word has stem, so that stem proximity can find the word's
  * positions (index_format.md, "variants"). */
 static int note_variant(index_shard *idx, const char *stem, size_t sl,
@@ -671,22 +714,50 @@ static int note_variant(index_shard *idx, const char *stem, size_t sl,
 	memcpy(pair, stem, sl);
 	pair[sl] = '\0';
 	memcpy(pair + sl + 1, word, wl);
-	if (!idx->variants && !(idx->variants = strset_new()))
-		return -1;
-	const char *stored;
-	int r = strset_add(idx->variants, pair, sl + 1 + wl, &stored);
-	if (r <= 0)
-		return r;
-	if (idx->ndirty == idx->capdirty) {
-		size_t cap = idx->capdirty ? idx->capdirty * 2 : 1024;
-		const char **d = realloc(idx->dirty, cap * sizeof *d);
-		if (!d)
-			return -1;
-		idx->dirty = d;
-		idx->capdirty = cap;
+	return note(&idx->variants, pair, sl + 1 + wl) < 0 ? -1 : 0;
+}
+
+/* The parts of a compound (analyze_parts) at the compound's position:
+ * each as a word, and a word part with its stem, as if it stood alone. */
+typedef struct {
+	builder *b;
+	shim_doc *sd;
+	uint32_t pos;
+	int rc;
+} part_sink;
+
+static int on_part(const token *t, void *payload)
+{
+	part_sink *ps = payload;
+	builder *b = ps->b;
+	int rc = add_term_at(b, ps->sd, "", t->text, t->len, ps->pos);
+	if (rc == 0 && t->len + strlen(META_PART) <= STORE_MAX_TERM &&
+	    note(&b->sh->parts, t->text, t->len) < 0)
+		rc = error_set(DICTA_ENOMEM, "out of memory indexing \"%s\"",
+			       b->doc->id);
+	if (rc == 0 && !(t->flags & TOK_NUMERIC)) {
+		size_t sl;
+		const char *stem = stemmer_stem(b->st, t->text, t->len, &sl);
+		if (!stem || note_variant(b->sh, stem, sl, t->text, t->len) != 0)
+			rc = error_set(DICTA_ENOMEM, "out of memory indexing \"%s\"",
+				       b->doc->id);
+		else
+			rc = add_stem(b, ps->sd, stem, sl);
 	}
-	idx->dirty[idx->ndirty++] = stored;
-	return 0;
+	ps->rc = rc;
+	return rc != 0;
+}
+
+static int add_parts(builder *b, shim_doc *sd, const char *w, size_t wl,
+		     uint32_t pos)
+{
+	part_sink ps = {b, sd, pos, 0};
+	int rc = analyze_parts(w, wl, on_part, &ps);
+	if (ps.rc)
+		return ps.rc;
+	return rc < 0 ? error_set(DICTA_ENOMEM, "out of memory indexing \"%s\"",
+				  b->doc->id)
+		      : 0;
 }
 
 /* Emit toks[from, to) as the next passage; `end` is its end byte. */
@@ -706,6 +777,8 @@ static int emit(builder *b, size_t from, size_t to, size_t end)
 		rc = add_term_at(b, sd, "", w, t->word_len, t->pos);
 		if (rc == 0 && t->stem)
 			rc = add_stem(b, sd, t->stem, t->stem_len);
+		else if (rc == 0)
+			rc = add_parts(b, sd, w, t->word_len, t->pos);
 		if (rc == 0 && (!b->any_emitted || t->sentence != b->last_sentence))
 			rc = store_struct_add(&ss, t->pos,
 					      !b->any_emitted ||

@@ -41,6 +41,14 @@ typedef struct {
  * consistent on its own whatever a crash interrupts.  A writer thread owns
  * whole shards: nothing here is shared between shards.
  */
+/* Strings a writer records once each (strset), with those recorded since
+ * its last commit (dirty, pointing into the set). */
+typedef struct {
+	strset *seen;
+	const char **dirty;
+	size_t ndirty, capdirty;
+} noted_set;
+
 typedef struct {
 	shim_db *db;
 	char name[INDEX_SHARD_NAME]; /* its directory; "" for the old layout */
@@ -52,9 +60,10 @@ typedef struct {
 	int langs_dirty;
 	/* (stem, word) pairs, "stem\0word", recorded by this writer, and
 	 * those not yet merged into the shard's variant lists. */
-	strset *variants;
-	const char **dirty;
-	size_t ndirty, capdirty;
+	noted_set variants;
+	/* Words indexed as parts of a compound (analyze_parts), and those
+	 * not yet written as metadata META_PART + word. */
+	noted_set parts;
 } index_shard;
 
 struct dicta_index {

@@ -384,8 +384,10 @@ void index_layout_close(dicta_index *idx)
 			(void)shim_db_cancel(s->db);
 		shim_db_free(s->db);
 		stemmer_cache_clear(&s->stemmers);
-		strset_free(s->variants);
-		free(s->dirty);
+		strset_free(s->variants.seen);
+		free(s->variants.dirty);
+		strset_free(s->parts.seen);
+		free(s->parts.dirty);
 	}
 	free(idx->shards);
 	idx->shards = NULL;

@@ -996,6 +996,28 @@ static void fast_leads(query_plan *p, const qnode *n, int positive)
 	}
 }
 
+int qplan_term_is_part(query_plan *p, size_t i, int *is_part)
+{
+	if (p->fpart[i] == 0) {
+		const char *t = p->fterms[i];
+		size_t tl = strlen(t), ml = strlen(META_PART);
+		char key[STORE_MAX_TERM + 8];
+		char *v = NULL;
+		size_t vl;
+		if (tl + ml < sizeof key) {
+			memcpy(key, META_PART, ml);
+			memcpy(key + ml, t, tl + 1);
+			int rc = index_metadata_join(p->idx, key, &v, &vl);
+			if (rc)
+				return rc;
+		}
+		p->fpart[i] = v && vl ? 2 : 1; /* a missing key reads "" */
+		free(v);
+	}
+	*is_part = p->fpart[i] == 2;
+	return 0;
+}
+
 /*
  * Decide whether the plan takes the fast count, and if so list its
  * terms: every term a leaf looks for and every Xapian term, and the
@@ -1041,7 +1063,8 @@ static int plan_fast(query_plan *p)
 		if (rc == 0)
 			rc = fast_index(p, l->xterms, l->nxterms, &l->fx);
 	}
-	if (rc == 0 && !(p->flead = calloc(p->nfterms, 1)))
+	if (rc == 0 && (!(p->flead = calloc(p->nfterms, 1)) ||
+			!(p->fpart = calloc(p->nfterms, 1))))
 		rc = error_set(DICTA_ENOMEM, "out of memory");
 	if (rc)
 		return rc;
@@ -1154,6 +1177,7 @@ void query_plan_free(query_plan *p)
 	free(p->words); /* the strings belong to the leaves */
 	free(p->fterms); /* these too */
 	free(p->flead);
+	free(p->fpart);
 	shim_query_free(p->xq);
 	query_terms_free(&p->terms);
 	qeval_free(p);
@@ -1233,4 +1257,9 @@ int query_plan_count_terms(query_plan *p, const unsigned char *present,
 			   const uint32_t *wdf, int *matched, uint64_t *hits)
 {
 	return qeval_terms(p, present, wdf, matched, hits);
+}
+
+int query_plan_count_positions(query_plan *p, shim_docview *v, uint64_t *hits)
+{
+	return qeval_terms_positions(p, v, hits);
 }

@@ -113,9 +113,15 @@ int query_plan_fast(const query_plan *p, const char *const **terms,
  * on the passage matched by the plan's Xapian query (0 when Xapian would
  * not match it), never truncated.  Returns 0; 1 when the passage has more
  * matches than the evaluator keeps (never seen), and only
- * query_plan_count() counts it the same; or a DICTA_E* code.
+ * query_plan_count() counts it the same; 2 when it matched but words that
+ * may share a position were counted (a compound and its parts), and
+ * query_plan_count_positions() on the passage gives the exact *hits; or a
+ * DICTA_E* code.
  */
 int query_plan_count_terms(query_plan *p, const unsigned char *present,
 			   const uint32_t *wdf, int *matched, uint64_t *hits);
+/* After query_plan_count_terms() returned 2, on a view of that passage:
+ * the distinct positions of the words it counted, in *hits. */
+int query_plan_count_positions(query_plan *p, shim_docview *v, uint64_t *hits);
 
 #endif

@@ -85,6 +85,8 @@ void qeval_free(query_plan *p)
 	free(p->ev.seen);
 	free(p->ev.present);
 	free(p->ev.counted);
+	free(p->ev.upos);
+	free(p->ev.cidx);
 	memset(&p->ev, 0, sizeof p->ev);
 }
 
@@ -817,6 +819,7 @@ typedef struct {
 	const unsigned char *present;
 	const uint32_t *wdf;
 	uint64_t hits;
+	size_t words; /* distinct words counted */
 } term_counts;
 
 /* each_leaf(), for qeval_hits() from the terms: the occurrences of the
@@ -835,6 +838,7 @@ static int count_words(query_plan *p, const qnode *n, void *arg)
 	for (size_t i = 0; i < nt; i++)
 		if (c->present[t[i]] && !p->ev.counted[t[i]]) {
 			p->ev.counted[t[i]] = 1;
+			p->ev.cidx[c->words++] = t[i];
 			c->hits += c->wdf[t[i]];
 		}
 	return 0;
@@ -853,6 +857,8 @@ int qeval_terms(query_plan *p, const unsigned char *present, const uint32_t *wdf
 		return rc;
 	if (!p->ev.counted && !(p->ev.counted = calloc(p->nfterms + 1, 1)))
 		return nomem();
+	if (!p->ev.cidx && !(p->ev.cidx = calloc(p->nfterms + 1, sizeof *p->ev.cidx)))
+		return nomem();
 	uint64_t pool = 0;
 	ematch(p, root, present, wdf, &pool);
 	if (pool > QEVAL_MAX_MATCHES)
@@ -860,9 +866,44 @@ int qeval_terms(query_plan *p, const unsigned char *present, const uint32_t *wdf
 	if (!p->ev.matched[root->id])
 		return 0;
 	*matched = 1;
-	term_counts c = {present, wdf, 0};
+	term_counts c = {present, wdf, 0, 0};
 	(void)each_leaf(p, root, count_words, &c); /* count_words cannot fail */
 	*hits = c.hits;
-	memset(p->ev.counted, 0, p->nfterms);
+	/* Two words can share a position: the parts of a compound are
+	 * indexed where it stands ("23" and "1732" in "23-1732", analyze.h),
+	 * so summing their wdf could count one occurrence twice when one of
+	 * them is a part.  Then only their positions can tell
+	 * (qeval_terms_positions), and p->ev.cidx keeps which words were
+	 * counted until then. */
+	p->ev.ncidx = c.words;
+	for (size_t i = 0; i < c.words; i++)
+		p->ev.counted[p->ev.cidx[i]] = 0;
+	int part = 0;
+	for (size_t i = 0; c.words > 1 && i < c.words && !part; i++)
+		if ((rc = qplan_term_is_part(p, p->ev.cidx[i], &part)) != 0)
+			return rc;
+	return part ? 2 : 0;
+}
+
+int qeval_terms_positions(query_plan *p, shim_docview *v, uint64_t *hits)
+{
+	size_t n = 0;
+	int rc = 0;
+	for (size_t k = 0; k < p->ev.ncidx && rc == 0; k++) {
+		const char *t = p->fterms[p->ev.cidx[k]];
+		const uint32_t *pos;
+		size_t np;
+		rc = shim_docview_positions(v, t, strlen(t), &pos, &np);
+		if (rc == 0 && np)
+			rc = grow((void **)&p->ev.upos, &p->ev.capupos, n + np,
+				  sizeof *p->ev.upos);
+		if (rc == 0 && np) {
+			memcpy(p->ev.upos + n, pos, np * sizeof *pos);
+			n += np;
+		}
+	}
+	if (rc)
+		return rc;
+	*hits = sort_unique(p->ev.upos, n);
 	return 0;
 }

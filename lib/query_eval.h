@@ -79,6 +79,10 @@ struct query_plan {
 	char **fterms;
 	size_t nfterms;
 	unsigned char *flead;
+	/* by term: whether it is a word also indexed as a part of a compound
+	 * (META_PART), which may share a position with another word: 0 not
+	 * looked up yet, 1 no, 2 yes (qplan_term_is_part) */
+	unsigned char *fpart;
 
 	/* Scratch of the evaluator, reused from passage to passage. */
 	struct {
@@ -98,6 +102,10 @@ struct query_plan {
 		unsigned char *present; /* by index in words: in this passage */
 		int have_present;
 		unsigned char *counted; /* by fast term: its hits are counted */
+		uint32_t *cidx; /* the fast terms counted in the last passage */
+		size_t ncidx;
+		uint32_t *upos; /* positions of the counted words, for their union */
+		size_t capupos;
 	} ev;
 };
 
@@ -128,16 +136,30 @@ int qeval_hits(query_plan *p, uint64_t *out);
  * The fast count of a passage from its terms alone (query_plan_fast):
  * present[i] and wdf[i] for each of p->fterms.  *matched as the Xapian
  * query and qeval_passage() together decide it, and *hits as
- * qeval_hits() counts them.  Returns 0; 1 when the evaluator would keep
- * fewer matches than the passage has (QEVAL_MAX_MATCHES), so that only
- * qeval_passage() gives the same count; or DICTA_ENOMEM.
+ * qeval_hits() counts them.  Returns 0; 1 when only qeval_passage() gives
+ * the same count (the evaluator would keep fewer matches than the passage
+ * has, QEVAL_MAX_MATCHES); 2 when the passage matched and two or more
+ * distinct words were counted, which may share a position (a compound and
+ * its parts, analyze.h): *hits, their summed wdf, may then count one
+ * position twice, and qeval_terms_positions() must be called next for the
+ * exact count; or DICTA_ENOMEM.
  */
 int qeval_terms(query_plan *p, const unsigned char *present, const uint32_t *wdf,
 		int *matched, uint64_t *hits);
 
+/* After qeval_terms() returned 2, on a view of the same passage: *hits =
+ * the number of distinct positions of the words it counted.  Returns 0 or
+ * a DICTA_E* code. */
+int qeval_terms_positions(query_plan *p, shim_docview *v, uint64_t *hits);
+
 /* Whether the Xapian query of a plan fit for the fast count matches a
  * passage with the given terms (present by p->fterms). */
 int qeval_terms_xapian(const query_plan *p, const unsigned char *present);
+
+/* query.c: *is_part = whether fast term i of p is a word the indexer
+ * also wrote as a part of a compound (metadata META_PART + word in some
+ * shard), looked up once per plan.  Returns 0 or a DICTA_E* code. */
+int qplan_term_is_part(query_plan *p, size_t i, int *is_part);
 
 /* Release the evaluator's scratch. */
 void qeval_free(query_plan *p);

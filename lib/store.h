@@ -35,6 +35,7 @@ enum {
 #define META_COMMIT "dicta:commit"   /* time of the last commit, ISO 8601 */
 #define META_DOCS "dicta:documents"  /* number of documents, decimal */
 #define META_VARIANTS "v:"        /* + stem: the words with that stem */
+#define META_PART "p:"            /* + word: indexed as a part of a compound */
 #define STORE_FORMAT "1"
 
 /* Terms longer than this are hashed (Xapian's limit is 245 bytes). */

@@ -254,7 +254,15 @@ static int on_terms(unsigned docid, const char *parent, size_t pl,
 	int matched, truncated = 0;
 	uint64_t hits;
 	int rc = query_plan_count_terms(m->plan, present, wdf, &matched, &hits);
-	if (rc == 1) {
+	if (rc == 2) {
+		/* Words that may share a position: their positions decide. */
+		shim_docview *v;
+		rc = shim_docview_open(&v, m->c->idx->db, docid);
+		if (rc == 0) {
+			rc = query_plan_count_positions(m->plan, v, &hits);
+			shim_docview_free(v);
+		}
+	} else if (rc == 1) {
 		/* More matches than the evaluator keeps: only it can say
 		 * which it keeps, so it counts this passage. */
 		shim_docview *v;

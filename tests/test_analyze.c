@@ -506,3 +506,34 @@ Test(analyze, sanitize_output_is_well_formed)
 		}
 	}
 }
+
+/* analyze_parts: the segments of a kept compound, each analyzed alone. */
+Test(analyze, parts_of_compounds)
+{
+	static const struct {
+		const char *in, *parts; /* parts joined by ' ', '#' marking numbers */
+	} rows[] = {
+		{"23-1732", "#23 #1732"},
+		{"il-6", "il #6"},
+		{"f.2d", "f #2d"},
+		{"1:22-cr-00417", "#1 #22 cr #00417"},
+		{"tnf-alpha/il-1", "tnf alpha il #1"},
+		{"3184", ""},   /* no joiner: no parts */
+		{"court", ""},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct toks ts;
+		memset(&ts, 0, sizeof ts);
+		ts.input = rows[i].in;
+		ts.input_len = strlen(rows[i].in);
+		cr_assert_eq(analyze_parts(rows[i].in, strlen(rows[i].in), collect, &ts), 0);
+		char buf[256] = "";
+		size_t o = 0;
+		for (size_t k = 0; k < ts.n; k++)
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s%s", k ? " " : "",
+					      ts.t[k].flags & TOK_NUMERIC ? "#" : "", ts.t[k].text);
+		cr_expect_str_eq(buf, rows[i].parts, "input: %s", rows[i].in);
+	}
+	/* The callback's non-zero value stops the walk and is returned. */
+	cr_expect_eq(analyze_parts("a-1-b", 5, stop_after_two, &(int){0}), 7);
+}

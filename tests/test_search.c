@@ -176,6 +176,31 @@ Test(search, identifiers_are_matched_whole)
 	dicta_results_free(b);
 }
 
+/* The parts of a compound are indexed where it stands: "1732" finds
+ * every document with "23-1732", and the compound is what is marked. */
+Test(search, identifiers_are_also_found_by_their_parts)
+{
+	dicta_results *whole = run("23-1732", 50), *part = run("1732", 50);
+	cr_assert_eq(dicta_results_count(whole), 5);
+	cr_assert_geq(dicta_results_count(part), dicta_results_count(whole));
+	for (size_t i = 0; i < dicta_results_count(whole); i++) {
+		const char *id = dicta_results_get(whole, i)->id;
+		int found = 0;
+		for (size_t j = 0; j < dicta_results_count(part); j++)
+			found = found || !strcmp(dicta_results_get(part, j)->id, id);
+		cr_expect(found, "%s has 23-1732 but \"1732\" misses it", id);
+	}
+	const dicta_passage *p = &dicta_results_get(part, 0)->passages[0];
+	cr_assert_gt(p->nhighlights, 0);
+	const dicta_span *h = &p->highlights[0];
+	cr_expect(!strncmp(p->text + (h->start - p->start), "23-1732", h->end - h->start) &&
+			  h->end - h->start == 7,
+		  "the compound is marked: %.*s", (int)(h->end - h->start),
+		  p->text + (h->start - p->start));
+	dicta_results_free(whole);
+	dicta_results_free(part);
+}
+
 Test(search, more_passages_per_document_are_the_documents_own_best)
 {
 	dicta_search_options o;

@@ -497,6 +497,11 @@ static const char more_strings[] =
 	"the OR of\n"
 	"of AND the AND a\n"
 	"escrow escrow escrow\n"
+	"1732\n"
+	"1732 OR 23\n"
+	"23-1732 OR 1732\n"
+	"inv /2 cr\n"
+	"\"cites invoice inv\"\n"
 	"nothingsuchword\n"
 	"nothingsuchword OR ledger\n"
 	"\"bill of lading\" OR ledger\n"
@@ -723,10 +728,10 @@ Test(str, command_line_in_every_format)
 	cr_expect(strstr(r.out, "\r\nstring,Shipping docs,\"\"\"bill of lading\"\"\",4,"), "%s", r.out);
 	cr_expect(strstr(r.out, "\r\nstring,broken,escrow /s,,,,,,,,,,/s needs a word on both sides,8\r\n"),
 		  "%s", r.out);
-	cr_expect(strstr(r.out, "\r\ntotal,searchable set,,15,100.00,"), "%s", r.out);
+	cr_expect(strstr(r.out, "\r\ntotal,searchable set,,16,100.00,"), "%s", r.out);
 	cr_expect(strstr(r.err, "terms.txt:4: \"broken\" failed: /s needs a word on both sides\n"
 				"  escrow /s\n         ^\n"), "%s", r.err);
-	cr_expect(strstr(r.err, "4 search strings over 15 documents"), "%s", r.err);
+	cr_expect(strstr(r.err, "4 search strings over 16 documents"), "%s", r.err);
 	cli_result_free(&r);
 
 	/* JSON: the same numbers as the library counts. */
@@ -757,7 +762,7 @@ Test(str, command_line_in_every_format)
 	cr_expect_eq(json_integer_value(json_array_get(json_array_get(m, 1), 3)),
 		     json_integer_value(json_array_get(json_array_get(m, 3), 1)));
 	cr_expect_eq(json_integer_value(json_object_get(json_object_get(o, "searchable_set"),
-							"documents")), 15);
+							"documents")), 16);
 	cr_expect(json_is_null(json_object_get(o, "within")));
 	json_decref(o);
 	free(js);
