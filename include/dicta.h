@@ -241,7 +241,7 @@ int dicta_index_add_path(dicta_index *idx, const char *path,
 #define DICTA_UNIT_DOCUMENT 0  /* a document with its best passages (default) */
 #define DICTA_UNIT_PASSAGE 1   /* one passage; a document may appear again */
 
-#define DICTA_SEARCH_OPTIONS_VERSION 1
+#define DICTA_SEARCH_OPTIONS_VERSION 2
 typedef struct {
 	int version;
 	size_t k;          /* results to return (default 10) */
@@ -268,6 +268,11 @@ typedef struct {
 	 * BM25 weight as title words to each of its passages; 0 turns it off
 	 * (default 0.5).  Only re-ranks what the query matches. */
 	double title_weight;
+	/* Version 2.  Non-zero: in a natural-language query each word found
+	 * in a document's title also counts as one more occurrence in every
+	 * passage of the document, before BM25 saturates (BM25F-like).  It
+	 * re-ranks; the query's own words still decide what matches. */
+	int title_merge;
 } dicta_search_options;
 
 /* dicta_search_options.aggregate */

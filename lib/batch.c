@@ -639,3 +639,56 @@ char *batch_text_escape(const char *text)
 	}
 	return out;
 }
+
+/* ------------------------------------------------------ compound parts */
+
+typedef struct {
+	char *buf;
+	size_t len, cap;
+	int nomem;
+} text_buf;
+
+static int text_buf_add(text_buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 2 > b->cap) {
+		size_t cap = (b->len + n + 2) * 2;
+		char *p = realloc(b->buf, cap);
+		if (!p) {
+			b->nomem = 1;
+			return -1;
+		}
+		b->buf = p;
+		b->cap = cap;
+	}
+	b->buf[b->len++] = ' ';
+	memcpy(b->buf + b->len, s, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+	return 0;
+}
+
+static int on_part_word(const token *t, void *payload)
+{
+	return text_buf_add(payload, t->text, t->len) ? 1 : 0;
+}
+
+static int on_compound(const token *t, void *payload)
+{
+	if (!(t->flags & TOK_NUMERIC))
+		return 0;
+	return analyze_parts(t->text, t->len, on_part_word, payload) ? 1 : 0;
+}
+
+char *batch_text_add_parts(const char *escaped)
+{
+	size_t n = strlen(escaped);
+	text_buf b = {malloc(n + 1), n, n + 1, 0};
+	if (!b.buf)
+		return NULL;
+	memcpy(b.buf, escaped, n + 1);
+	if (analyze_text(escaped, n, on_compound, &b) != 0 || b.nomem) {
+		free(b.buf);
+		return NULL;
+	}
+	return b.buf;
+}

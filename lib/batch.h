@@ -121,6 +121,16 @@ int batch_slurp(char **out, size_t *len_out, const char *path);
  */
 char *batch_text_escape(const char *text);
 
+/*
+ * Escaped free text (batch_text_escape) with the parts of its compounds
+ * added at the end: "IL-6 blocks TNF-alpha/IL-1" gets " il 6 tnf alpha
+ * il 1", so a claim's "IL-6" also finds an abstract's "IL 6" or the "6"
+ * of "interleukin-6", whose parts the indexer indexes (analyze_parts).  The compound itself stays, so documents with it rank
+ * first.  Only natural-language batch queries get this; a search typed in
+ * the query language keeps "23-1732" as one identifier.  NULL on ENOMEM.
+ */
+char *batch_text_add_parts(const char *escaped);
+
 /* ------------------------------------------------------------- running */
 
 #define BATCH_DEFAULT_MAX_TERMS 20

@@ -57,7 +57,11 @@ int batch_run(dicta_index *idx, const batch_queries *qs,
 		const char *searched = q->text;
 		int rc = 0;
 		if (syntax == BATCH_SYNTAX_TEXT) {
-			if (!(escaped = batch_text_escape(q->text)))
+			char *plain = batch_text_escape(q->text);
+			if (plain)
+				escaped = batch_text_add_parts(plain);
+			free(plain);
+			if (!escaped)
 				rc = error_set(DICTA_ENOMEM, "out of memory");
 			else
 				searched = escaped;

@@ -59,9 +59,12 @@ static const char usage[] =
 	"                            is written as id#n in a run\n"
 	"      --aggregate max|sum[:N]  a document's score: its best passage\n"
 	"                            (default) or the sum of its N best (N = 2)\n"
-	"      --bm25 K1,B           BM25 parameters (default 1.2,0.6)\n"
-	"      --title-weight W      weight of query words in titles (default 0.5;\n"
-	"                            0: titles do not count)\n"
+	"      --bm25 K1,B           BM25 parameters (default 0.9,0.4)\n"
+	"      --title-weight W      query words in titles also score apart, W times\n"
+	"                            (default 0.1; 0: not apart)\n"
+	"      --no-title-merge      a title word no longer counts as one more\n"
+	"                            occurrence in each passage (--title-merge: the\n"
+	"                            default)\n"
 	"  -q, --quiet               no progress bar and no summary\n"
 	"  -h, --help                this help\n"
 	"\n"
@@ -240,7 +243,7 @@ int batch_main(int argc, char **argv)
 	enum {
 		OPT_BATCH = 256, OPT_BFORMAT, OPT_SYNTAX, OPT_LONG, OPT_MAXTERMS,
 		OPT_REPORT, OPT_REPORTK, OPT_METRIC, OPT_TITLE, OPT_TAG, OPT_QRELS,
-		OPT_UNIT, OPT_AGG, OPT_BM25, OPT_TW
+		OPT_UNIT, OPT_AGG, OPT_BM25, OPT_TW, OPT_TM, OPT_NO_TM
 	};
 	static const struct option longopts[] = {
 		{"index", required_argument, 0, 'i'},
@@ -262,6 +265,8 @@ int batch_main(int argc, char **argv)
 		{"aggregate", required_argument, 0, OPT_AGG},
 		{"bm25", required_argument, 0, OPT_BM25},
 		{"title-weight", required_argument, 0, OPT_TW},
+		{"title-merge", no_argument, 0, OPT_TM},
+		{"no-title-merge", no_argument, 0, OPT_NO_TM},
 		{"quiet", no_argument, 0, 'q'},
 		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0}};
@@ -362,6 +367,8 @@ int batch_main(int argc, char **argv)
 			}
 			break;
 		}
+		case OPT_TM: bo.search.title_merge = 1; break;
+		case OPT_NO_TM: bo.search.title_merge = 0; break;
 		case 'q': u.quiet = 1; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
@@ -432,14 +439,16 @@ int batch_main(int argc, char **argv)
 				     : qs.format == BATCH_TSV ? "query" : "text";
 		snprintf(settings, sizeof settings,
 			 "Format %s, queries read as %s%s; %zu results per query, %s; "
-			 "%s; BM25 k1 %g, b %g; title weight %g.",
+			 "%s; BM25 k1 %g, b %g; title words %s, title weight %g.",
 			 batch_format_name(qs.format), syntax,
 			 !strcmp(syntax, "text") && bo.long_query == BATCH_LONG_SELECT
 				 ? ", long ones cut to their most informative words" : "",
 			 bo.search.k, bo.search.unit == DICTA_UNIT_PASSAGE ? "passages" : "documents",
 			 bo.search.aggregate == DICTA_AGGREGATE_SUM ? "a document scores the sum of its best passages"
 								    : "a document scores its best passage",
-			 bo.search.bm25_k1, bo.search.bm25_b, bo.search.title_weight);
+			 bo.search.bm25_k1, bo.search.bm25_b,
+			 bo.search.title_merge ? "merged with the text" : "apart",
+			 bo.search.title_weight);
 		report_html_options ho = {title, index_dir, batch_path, settings, report_k,
 					  (eval_measure)chart, u.ro};
 		if (report_html_new(&html, &ho) != 0) {

@@ -287,15 +287,23 @@ static void drop_index(void)
 	cli_tmpdir_remove(tmp);
 }
 
-static dicta_results *search(const char *q, int aggregate, double title_weight)
+static dicta_results *search_titles(const char *q, int aggregate,
+				    double title_weight, int title_merge)
 {
 	dicta_search_options o;
 	dicta_search_options_init(&o);
 	o.aggregate = aggregate;
 	o.title_weight = title_weight;
+	o.title_merge = title_merge;
 	dicta_results *r;
 	cr_assert_eq(dicta_search_run(&r, idx, q, &o), 0, "%s: %s", q, dicta_error_last());
 	return r;
+}
+
+/* Titles out of the way: the passages alone rank. */
+static dicta_results *search(const char *q, int aggregate, double title_weight)
+{
+	return search_titles(q, aggregate, title_weight, 0);
 }
 
 Test(batch, sum_of_two_passages_outranks_one_better_passage, .init = build_index,
@@ -335,6 +343,54 @@ Test(batch, title_words_add_weight_but_never_match_alone, .init = build_index,
 	cr_expect_float_eq(dicta_results_get(r, 0)->score, dicta_results_get(r, 1)->score,
 			   1e-9, "without title weight the two are alike");
 	dicta_results_free(r);
+}
+
+/* Merged, a title word is one more occurrence in the passage: "titled"
+ * leads, by less than a separate title weight of 1 gives it, and the
+ * document with the word in its title only still does not match. */
+Test(batch, merged_title_words_count_as_text_but_never_match_alone,
+     .init = build_index, .fini = drop_index)
+{
+	dicta_results *r = search_titles("extradition", DICTA_AGGREGATE_MAX, 0, 1);
+	cr_assert_eq(dicta_results_count(r), 2, "title-only must not match");
+	cr_expect_str_eq(dicta_results_get(r, 0)->id, "titled");
+	cr_expect_str_eq(dicta_results_get(r, 1)->id, "plain");
+	double merged = dicta_results_get(r, 0)->score;
+	double plain = dicta_results_get(r, 1)->score;
+	cr_expect_gt(merged, plain);
+	dicta_results_free(r);
+	r = search_titles("extradition", DICTA_AGGREGATE_MAX, 1.0, 0);
+	cr_assert_eq(dicta_results_count(r), 2);
+	cr_expect_gt(dicta_results_get(r, 0)->score, merged,
+		     "a separate title weight of 1 adds more than one occurrence");
+	dicta_results_free(r);
+	/* The query language is not re-ranked by titles merged. */
+	r = search_titles("extradition AND extradition", DICTA_AGGREGATE_MAX, 0, 1);
+	cr_assert_eq(dicta_results_count(r), 2);
+	cr_expect_float_eq(dicta_results_get(r, 0)->score, dicta_results_get(r, 1)->score,
+			   1e-9);
+	dicta_results_free(r);
+}
+
+/* A caller built against version 1 of the options (before title_merge)
+ * is still served, with the default for what it does not know. */
+Test(batch, search_options_version_1_still_accepted, .init = build_index,
+     .fini = drop_index)
+{
+	dicta_search_options o;
+	dicta_search_options_init(&o);
+	o.version = 1;
+	o.title_weight = 0;
+	o.title_merge = 0; /* beyond a version-1 struct: must be ignored */
+	dicta_results *r;
+	cr_assert_eq(dicta_search_run(&r, idx, "extradition", &o), 0, "%s",
+		     dicta_error_last());
+	cr_assert_eq(dicta_results_count(r), 2);
+	cr_expect_str_eq(dicta_results_get(r, 0)->id, "titled", "merged by default");
+	cr_expect_gt(dicta_results_get(r, 0)->score, dicta_results_get(r, 1)->score);
+	dicta_results_free(r);
+	o.version = 3;
+	cr_expect_eq(dicta_search_run(&r, idx, "extradition", &o), DICTA_EINVAL);
 }
 
 Test(batch, long_queries_keep_their_rare_words, .init = build_index, .fini = drop_index)
@@ -395,11 +451,27 @@ Test(batch, free_text_keeps_identifiers_with_slash_and_colon)
 	cli_result_free(&r);
 	r = cli_run("dicta-search -q --index %s/idx --batch %s/q.jsonl --format trec", dir, dir);
 	cr_assert_eq(r.status, 0, "%s", r.err);
+	/* The identifier as the documents have it ranks first; its parts
+	 * (batch_text_add_parts) find "other" only below it. */
 	cr_expect(!strncmp(r.out, "q1 Q0 gene 1 ", 13), "%s", r.out);
-	cr_expect(strstr(r.out, "q1 Q0 other") == NULL, "TRAF1/C5 is one word: %s", r.out);
+	cr_expect(strstr(r.out, "q1 Q0 other 1 ") == NULL, "TRAF1/C5 is one word: %s", r.out);
 	cr_expect(strstr(r.out, "\nq2 Q0 gene 1 "), "%s", r.out);
 	cli_result_free(&r);
 	cli_tmpdir_remove(dir);
+}
+
+/* Free text gets the parts of its compounds appended, once per compound,
+ * the compound itself kept; words without a joiner get nothing. */
+Test(batch, free_text_gets_the_parts_of_its_compounds)
+{
+	char *s = batch_text_add_parts("IL-6 blocks TNF-alpha/IL-1 in 23-1732");
+	cr_assert_not_null(s);
+	cr_expect_str_eq(s, "IL-6 blocks TNF-alpha/IL-1 in 23-1732 il 6 tnf alpha il 1 23 1732");
+	free(s);
+	s = batch_text_add_parts("extradition-related hearing of 2019");
+	cr_assert_not_null(s);
+	cr_expect_str_eq(s, "extradition-related hearing of 2019", "no compound kept whole");
+	free(s);
 }
 
 /* q1 finds a first; q2 finds c; q3 finds nothing, so it is not in the
