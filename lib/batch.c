@@ -545,11 +545,20 @@ static size_t word_start(const char *out, size_t o)
 	return o;
 }
 
-/* Would "run/..." start a connector (w/5, pre/s)? */
-static int slash_is_connector(const char *run, size_t len)
+/* Would the run (its part before the '/', then the text from the '/' on,
+ * up to white space) read as a connector (w/5, pre/s), as the parser
+ * decides it?  "w/o" and "pre/trial" are words. */
+static int slash_is_connector(const char *run, size_t len, const char *from)
 {
-	return (len == 1 && (run[0] == 'w' || run[0] == 'W')) ||
-	       (len == 3 && !strncasecmp(run, "pre", 3));
+	char buf[32];
+	size_t n = 0;
+	if (len == 0 || len > 3)
+		return 0;
+	memcpy(buf, run, len);
+	n = len;
+	for (size_t i = 0; from[i] && n < sizeof buf && !isspace((unsigned char)from[i]); i++)
+		buf[n++] = from[i];
+	return query_connector_starts(buf, n);
 }
 
 char *batch_text_escape(const char *text)
@@ -592,7 +601,7 @@ char *batch_text_escape(const char *text)
 		 * as it cut the documents' — unless the word would then read as
 		 * a connector ("w/5", "pre/s") or a field ("title:x"). */
 		if ((c == '/' || c == ':') && is_word_byte(prev) && is_word_byte(next) &&
-		    !(c == '/' ? slash_is_connector(out + word_start(out, o), o - word_start(out, o))
+		    !(c == '/' ? slash_is_connector(out + word_start(out, o), o - word_start(out, o), text + i)
 			       : query_field_name(out + word_start(out, o), o - word_start(out, o)))) {
 			out[o++] = (char)c;
 			continue;

@@ -813,6 +813,15 @@ static int lex_connector(P *p, const char *s, size_t len, int col, tok *t)
 	return (int)e;
 }
 
+int query_connector_starts(const char *s, size_t len)
+{
+	P p;
+	tok t;
+	memset(&p, 0, sizeof p);
+	p.rc = DICTA_EQUERY; /* fail() then reports nothing: only the verdict */
+	return lex_connector(&p, s, len, 1, &t) != 0;
+}
+
 static int is_name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||

@@ -115,6 +115,11 @@ qfield_kind query_field_kind(const char *name, size_t len);
  * one. */
 int query_field_name(const char *s, size_t len);
 
+/* Non-zero if s[0, len) starts with what the parser reads as a connector
+ * (w/5, pre/s, /p, +3) or refuses as a malformed one (w/0, /x): batch
+ * text escaping breaks those, and leaves words such as w/o and pre/trial. */
+int query_connector_starts(const char *s, size_t len);
+
 /*
  * The tree as an S-expression, for tests and debugging: words as the index
  * has them with their marks (#exact, root!, pat*tern, "raw value"), and

@@ -202,6 +202,8 @@ Test(batch, free_text_loses_its_operators_but_keeps_its_words)
 		{"TRAF1/C5 OCT3/4 and/or 1:22-cr-00417 IL-6:IL-10",
 		 "TRAF1/C5 OCT3/4 and/or 1:22-cr-00417 IL-6 IL-10"},
 		{"w/5 W/s pre/p wp/5 a/b/c", "w 5 W s pre p wp/5 a/b/c"},
+		/* what the parser reads as words stays: w/o, pre/trial, w/5x */
+		{"w/o consent, pre/trial w/5x w/0", "w/o consent, pre/trial w/5x w 0"},
 		{"title:x Ratio:2 ratio 3:1 /s: x/ :y 5:", "title x Ratio 2 ratio 3:1  s  x   y 5 "},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
