@@ -52,6 +52,7 @@ int dicta_search_options_init(dicta_search_options *o)
 	o->bm25_b = BM25_B;
 	o->title_weight = TITLE_WEIGHT;
 	o->title_merge = TITLE_MERGE;
+	o->detailed = DICTA_DETAILED_ALL;
 	return 0;
 }
 
@@ -151,13 +152,22 @@ static int fill_passage(dicta_passage *p, dicta_index *idx, unsigned docid,
 /* Fill hit h for the document whose best passage is docid. */
 static int fill_hit(dicta_hit *h, dicta_index *idx, const shim_query *q,
 		    unsigned docid, double weight, size_t npassages,
-		    const query_plan *plan, const dicta_search_options *so)
+		    const query_plan *plan, const dicta_search_options *so,
+		    int detailed)
 {
 	char *id;
 	size_t idl;
 	int rc = shim_db_get_value(idx->db, docid, SLOT_PARENT, &id, &idl);
 	if (rc)
 		return rc;
+	if (!detailed) { /* id and score only (dicta_search_options.detailed) */
+		store_record bare = {0};
+		bare.id = id;
+		rc = hit_fill(h, &bare);
+		h->score = weight;
+		free(id);
+		return rc;
+	}
 
 	unsigned ids[MAX_PASSAGES];
 	double weights[MAX_PASSAGES];
@@ -308,7 +318,7 @@ static int run_summed(dicta_results *res, dicta_index *idx, const shim_query *q,
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const summed_doc *x = &d[from + i];
 		rc = fill_hit(&res->hits[i], idx, q, x->best, x->best_w, o->passages,
-			      plan, o);
+			      plan, o, i < o->detailed);
 		res->hits[i].score = x->sum;
 		res->n = i + 1;
 	}
@@ -348,7 +358,8 @@ static int run_once(dicta_results *res, dicta_index *idx, const shim_query *q,
 		rc = error_set(DICTA_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		rc = fill_hit(&res->hits[i], idx, q, shim_mset_docid(m, i),
-			      shim_mset_weight(m, i), npassages, plan, o);
+			      shim_mset_weight(m, i), npassages, plan, o,
+			      i < o->detailed);
 		res->n = i + 1;
 	}
 	shim_mset_free(m);

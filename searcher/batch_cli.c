@@ -397,6 +397,11 @@ int batch_main(int argc, char **argv)
 		return 2;
 	}
 	bo.search.k = k ? k : (!strcmp(format, "trec") || qrels_path ? 1000 : 10);
+	/* Only what is written needs a document's record and passages: a TREC
+	 * run needs ids and scores, an HTML report its first report_k results;
+	 * JSON Lines and CSV print every result in full. */
+	if (!strcmp(format, "trec") || !strcmp(format, "none") || !strcmp(format, "html"))
+		bo.search.detailed = report_path || !strcmp(format, "html") ? report_k : 0;
 	u.ro.unit = bo.search.unit;
 	u.tty = isatty(2);
 

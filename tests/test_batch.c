@@ -374,6 +374,34 @@ Test(batch, merged_title_words_count_as_text_but_never_match_alone,
 	dicta_results_free(r);
 }
 
+/* Results beyond the first `detailed` carry id and score only, the same
+ * ids and scores as in full. */
+Test(batch, results_beyond_detailed_carry_id_and_score_only, .init = build_index,
+     .fini = drop_index)
+{
+	dicta_search_options o;
+	dicta_search_options_init(&o);
+	cr_expect_eq(o.detailed, DICTA_DETAILED_ALL);
+	dicta_results *full, *light;
+	cr_assert_eq(dicta_search_run(&full, idx, "treaty extradition", &o), 0);
+	o.detailed = 1;
+	cr_assert_eq(dicta_search_run(&light, idx, "treaty extradition", &o), 0);
+	size_t n = dicta_results_count(full);
+	cr_assert_geq(n, 3);
+	cr_assert_eq(dicta_results_count(light), n);
+	for (size_t i = 0; i < n; i++) {
+		const dicta_hit *f = dicta_results_get(full, i), *l = dicta_results_get(light, i);
+		cr_expect_str_eq(l->id, f->id);
+		cr_expect_float_eq(l->score, f->score, 1e-12);
+		cr_expect_eq(l->npassages, i == 0 ? f->npassages : 0, "result %zu", i);
+		cr_expect_str_eq(l->title, i == 0 ? f->title : "");
+		cr_expect_not_null(l->date);
+	}
+	cr_expect_gt(dicta_results_get(full, 1)->npassages, 0);
+	dicta_results_free(full);
+	dicta_results_free(light);
+}
+
 /* A caller built against version 1 of the options (before title_merge)
  * is still served, with the default for what it does not know. */
 Test(batch, search_options_version_1_still_accepted, .init = build_index,
