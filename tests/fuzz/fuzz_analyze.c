@@ -1,8 +1,10 @@
 /*
  * fuzz_analyze.c — libFuzzer harness for the analyzer: any bytes through
  * analyze_text, analyze_fold and utf8_sanitize.  Checks that tokens lie
- * inside the input, in order, with non-decreasing ordinals, and that the
- * sanitized text is valid UTF-8 of the promised length.
+ * inside the input, in order, with non-decreasing ordinals, that the parts
+ * of every kept compound (analyze_parts) lie inside it, in order, without
+ * joiners, and that the sanitized text is valid UTF-8 of the promised
+ * length.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,9 +17,31 @@ typedef struct {
 	uint32_t next_pos, sentence, paragraph;
 } state;
 
+typedef struct {
+	size_t len; /* of the compound */
+	int n;
+} parts;
+
+static int on_part(const token *t, void *payload)
+{
+	parts *p = payload;
+	if (t->start >= t->end || t->end > p->len || t->len == 0 ||
+	    strlen(t->text) != t->len || strpbrk(t->text, "-./:"))
+		abort();
+	p->n++;
+	return 0;
+}
+
 static int on_token(const token *t, void *payload)
 {
 	state *s = payload;
+	if (t->flags & TOK_NUMERIC) {
+		parts p = {t->len, 0};
+		if (analyze_parts(t->text, t->len, on_part, &p) != 0)
+			abort();
+		if (p.n && !strpbrk(t->text, "-./:"))
+			abort(); /* parts only of a compound with joiners */
+	}
 	if (t->start >= t->end || t->end > s->len || t->start < s->last_end)
 		abort();
 	if (t->pos != s->next_pos || t->sentence < s->sentence ||
