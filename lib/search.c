@@ -367,6 +367,39 @@ static int run_once(dicta_results *res, dicta_index *idx, const shim_query *q,
 }
 
 /*
+ * The title term of query term t (a stem "Z..." or a number) into out:
+ * PREFIX_TITLE + the stem or number.  Returns its length; 0 when it
+ * would be longer than any term the indexer writes; -1 when t is an
+ * unstemmed word, which titles do not hold (they hold stems).
+ */
+static int title_term(const char *t, char out[STORE_MAX_TERM + 2])
+{
+	size_t tl = strlen(t);
+	if (t[0] == PREFIX_STEM[0])
+		t++, tl--;
+	else if (!strpbrk(t, "0123456789"))
+		return -1;
+	if (tl + 1 > STORE_MAX_TERM)
+		return 0;
+	out[0] = PREFIX_TITLE[0];
+	memcpy(out + 1, t, tl);
+	return (int)tl + 1;
+}
+
+/* *q = op(a, b), the old *q freed; a and b stay the caller's. */
+static int replace_query(shim_query **q, enum shim_op op, shim_query *a,
+			 shim_query *b)
+{
+	shim_query *pair[2] = {a, b};
+	shim_query *r = shim_query_combine(op, pair, 2, 0);
+	if (!r)
+		return error_set(DICTA_ENOMEM, "out of memory");
+	shim_query_free(*q);
+	*q = r;
+	return 0;
+}
+
+/*
  * Title weighting: the query's stems (and numbers) looked up among the
  * title terms (PREFIX_TITLE, one wdf per distinct title word on every
  * passage of the document), scaled by weight, added to *q with AND_MAYBE
@@ -378,34 +411,18 @@ static int add_title_boost(shim_query **q, const query_terms *qt, double weight)
 	size_t n = 0;
 	int rc = qt->n && !subs ? error_set(DICTA_ENOMEM, "out of memory") : 0;
 	for (size_t i = 0; rc == 0 && i < qt->n; i++) {
-		const char *t = qt->terms[i];
-		size_t tl = strlen(t);
 		char term[STORE_MAX_TERM + 2];
-		if (t[0] == PREFIX_STEM[0])
-			t++, tl--;
-		else if (!strpbrk(t, "0123456789"))
-			continue; /* an unstemmed word: titles hold stems */
-		if (tl + 1 > STORE_MAX_TERM)
+		int tl = title_term(qt->terms[i], term);
+		if (tl <= 0)
 			continue;
-		term[0] = PREFIX_TITLE[0];
-		memcpy(term + 1, t, tl);
-		if (!(subs[n++] = shim_query_term(term, tl + 1, 1, 0)))
-			rc = DICTA_ENOMEM;
+		if (!(subs[n++] = shim_query_term(term, (size_t)tl, 1, 0)))
+			rc = error_set(DICTA_ENOMEM, "out of memory");
 	}
 	shim_query *any = rc == 0 && n ? shim_query_combine(SHIM_OR, subs, n, 0) : NULL;
 	shim_query *scaled = any ? shim_query_scale(any, weight) : NULL;
-	if (rc == 0 && n && !scaled)
-		rc = DICTA_ENOMEM;
-	if (scaled) {
-		shim_query *pair[2] = {*q, scaled};
-		shim_query *boosted = shim_query_combine(SHIM_AND_MAYBE, pair, 2, 0);
-		if (boosted) {
-			shim_query_free(*q);
-			*q = boosted;
-		} else {
-			rc = DICTA_ENOMEM;
-		}
-	}
+	if (rc == 0 && n)
+		rc = scaled ? replace_query(q, SHIM_AND_MAYBE, *q, scaled)
+			    : error_set(DICTA_ENOMEM, "out of memory");
 	shim_query_free(scaled);
 	shim_query_free(any);
 	for (size_t i = 0; i < n; i++)
@@ -428,21 +445,15 @@ static int merge_titles(shim_query **q, const query_terms *qt)
 	int rc = qt->n && !subs ? error_set(DICTA_ENOMEM, "out of memory") : 0;
 	for (size_t i = 0; rc == 0 && i < qt->n; i++) {
 		const char *t = qt->terms[i];
-		size_t tl = strlen(t);
-		const char *bare = t;
-		size_t bl = tl;
 		char term[STORE_MAX_TERM + 2];
-		if (t[0] == PREFIX_STEM[0])
-			bare++, bl--;
-		else if (!strpbrk(t, "0123456789"))
-			continue; /* an unstemmed word: not searched by stem */
-		shim_query *pair[2] = {shim_query_term(t, tl, 1, 0), NULL};
+		int tl = title_term(t, term);
+		if (tl < 0)
+			continue;
+		shim_query *pair[2] = {shim_query_term(t, strlen(t), 1, 0), NULL};
 		size_t np = 1;
 		int ok = pair[0] != NULL;
-		if (bl + 1 <= STORE_MAX_TERM) {
-			term[0] = PREFIX_TITLE[0];
-			memcpy(term + 1, bare, bl);
-			pair[np] = shim_query_term(term, bl + 1, 1, 0);
+		if (tl > 0) {
+			pair[np] = shim_query_term(term, (size_t)tl, 1, 0);
 			ok = ok && pair[np++];
 		}
 		shim_query *syn = NULL;
@@ -456,15 +467,8 @@ static int merge_titles(shim_query **q, const query_terms *qt)
 	if (rc == 0 && n) {
 		shim_query *any = shim_query_combine(SHIM_OR, subs, n, 0);
 		shim_query *gate = shim_query_scale(*q, 0);
-		shim_query *pair[2] = {gate, any};
-		shim_query *merged = any && gate
-			? shim_query_combine(SHIM_AND, pair, 2, 0) : NULL;
-		if (merged) {
-			shim_query_free(*q);
-			*q = merged;
-		} else {
-			rc = error_set(DICTA_ENOMEM, "out of memory");
-		}
+		rc = any && gate ? replace_query(q, SHIM_AND, gate, any)
+				 : error_set(DICTA_ENOMEM, "out of memory");
 		shim_query_free(any);
 		shim_query_free(gate);
 	}
