@@ -22,6 +22,7 @@
 
 #include "analyze.h"
 #include "batch.h"
+#include "sbuf.h"
 #include "error.h"
 #include "query_parse.h"
 #include "strset.h"
@@ -651,34 +652,11 @@ char *batch_text_escape(const char *text)
 
 /* ------------------------------------------------------ compound parts */
 
-typedef struct {
-	char *buf;
-	size_t len, cap;
-	int nomem;
-} text_buf;
-
-static int text_buf_add(text_buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 2 > b->cap) {
-		size_t cap = (b->len + n + 2) * 2;
-		char *p = realloc(b->buf, cap);
-		if (!p) {
-			b->nomem = 1;
-			return -1;
-		}
-		b->buf = p;
-		b->cap = cap;
-	}
-	b->buf[b->len++] = ' ';
-	memcpy(b->buf + b->len, s, n);
-	b->len += n;
-	b->buf[b->len] = '\0';
-	return 0;
-}
-
 static int on_part_word(const token *t, void *payload)
 {
-	return text_buf_add(payload, t->text, t->len) ? 1 : 0;
+	sb_add(payload, " ", 1);
+	sb_add(payload, t->text, t->len);
+	return 0;
 }
 
 static int on_compound(const token *t, void *payload)
@@ -691,13 +669,11 @@ static int on_compound(const token *t, void *payload)
 char *batch_text_add_parts(const char *escaped)
 {
 	size_t n = strlen(escaped);
-	text_buf b = {malloc(n + 1), n, n + 1, 0};
-	if (!b.buf)
-		return NULL;
-	memcpy(b.buf, escaped, n + 1);
-	if (analyze_text(escaped, n, on_compound, &b) != 0 || b.nomem) {
-		free(b.buf);
+	sbuf b = {0};
+	sb_add(&b, escaped, n);
+	if (b.failed || analyze_text(escaped, n, on_compound, &b) != 0 || b.failed) {
+		free(b.s);
 		return NULL;
 	}
-	return b.buf;
+	return b.s;
 }

@@ -12,6 +12,7 @@
 #include "dicta.h"
 #include "error.h"
 #include "format.h"
+#include "sbuf.h"
 
 static json_t *passage_json(const dicta_passage *p)
 {
@@ -68,48 +69,6 @@ char *dicta_results_to_json(const dicta_results *res)
 	return t;
 }
 
-/* A growing string. */
-typedef struct {
-	char *s;
-	size_t len, cap;
-	int failed;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *p, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 1024;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *s = realloc(b->s, cap);
-		if (!s) {
-			b->failed = 1;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_printf(sbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-	char tmp[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		sb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
-/* Append text[from, to), runs of white space folded to one space. */
 static void sb_add_folded(sbuf *b, const char *text, size_t from, size_t to)
 {
 	int space = 0;
