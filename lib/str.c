@@ -254,21 +254,18 @@ static int on_terms(unsigned docid, const char *parent, size_t pl,
 	int matched, truncated = 0;
 	uint64_t hits;
 	int rc = query_plan_count_terms(m->plan, present, wdf, &matched, &hits);
-	if (rc == 2) {
-		/* Words that may share a position: their positions decide. */
+	if (rc == 1 || rc == 2) {
+		/* The passage itself decides: 1, more matches than the
+		 * evaluator keeps (only it can say which it keeps, so it
+		 * counts the passage); 2, counted words that may share a
+		 * position (their positions give the hits). */
+		int need = rc;
 		shim_docview *v;
 		rc = shim_docview_open(&v, m->c->idx->db, docid);
 		if (rc == 0) {
-			rc = query_plan_count_positions(m->plan, v, &hits);
-			shim_docview_free(v);
-		}
-	} else if (rc == 1) {
-		/* More matches than the evaluator keeps: only it can say
-		 * which it keeps, so it counts this passage. */
-		shim_docview *v;
-		rc = shim_docview_open(&v, m->c->idx->db, docid);
-		if (rc == 0) {
-			rc = query_plan_count(m->plan, v, &matched, &hits, &truncated);
+			rc = need == 2 ? query_plan_count_positions(m->plan, v, &hits)
+				       : query_plan_count(m->plan, v, &matched, &hits,
+							  &truncated);
 			shim_docview_free(v);
 		}
 	}
