@@ -28,6 +28,7 @@
 #include "analyze.h"
 #include "error.h"
 #include "query_parse.h"
+#include "sbuf.h"
 
 /* ---------------------------------------------------------------- arena */
 
@@ -1639,36 +1640,9 @@ int query_parse(qast **out, const char *q, size_t len)
 
 /* ------------------------------------------------------------- printing */
 
-typedef struct {
-	char *s;
-	size_t n, cap;
-	int bad;
-} sbuf;
-
-static void put(sbuf *b, const char *s, size_t n)
-{
-	if (b->bad)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 128;
-		while (cap < b->n + n + 1)
-			cap *= 2;
-		char *ns = realloc(b->s, cap);
-		if (!ns) {
-			b->bad = 1;
-			return;
-		}
-		b->s = ns;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->n, s, n);
-	b->n += n;
-	b->s[b->n] = '\0';
-}
-
 static void puts_(sbuf *b, const char *s)
 {
-	put(b, s, strlen(s));
+	sb_add(b, s, strlen(s));
 }
 
 static void print_node(sbuf *b, const qnode *n)
@@ -1679,13 +1653,13 @@ static void print_node(sbuf *b, const qnode *n)
 	case Q_TERM:
 		if (n->flags & QT_RAW) {
 			puts_(b, "\"");
-			put(b, n->text, n->len);
+			sb_add(b, n->text, n->len);
 			puts_(b, (n->flags & QT_ROOT) ? "\"*" : "\"");
 			return;
 		}
 		if ((n->flags & QT_EXACT) && !(n->flags & (QT_ROOT | QT_WILD | QT_NUMERIC)))
 			puts_(b, "#");
-		put(b, n->text, n->len);
+		sb_add(b, n->text, n->len);
 		if (n->flags & QT_ROOT)
 			puts_(b, "!");
 		return;
@@ -1719,7 +1693,7 @@ char *qast_print(const qast *a)
 		print_node(&b, a->root);
 	else
 		puts_(&b, "");
-	if (b.bad) {
+	if (b.failed) {
 		free(b.s);
 		error_set(DICTA_ENOMEM, "out of memory");
 		return NULL;
